@@ -1,0 +1,45 @@
+"""nnlib: the small NumPy library that the nnlib-course chapters build and then use.
+
+Every module holds one idea, with the book's names so that notebook prose and code match:
+
+- ``nnlib.activations``: step, sigmoid, relu, identity, softmax and their derivatives
+- ``nnlib.losses``: mean squared error, cross-entropy, binary cross-entropy from logits
+- ``nnlib.network``: parameter dicts ``W1, b1, ...``, forward pass, predict, accuracy
+- ``nnlib.backprop``: gradients by backpropagation and an SGD training loop
+- ``nnlib.gradcheck``: central-difference gradients and a comparison helper
+- ``nnlib.dropout``: inverted dropout, forward and backward
+- ``nnlib.datasets``: MNIST and the book's pretrained weights, hash-checked
+- ``nnlib.plotting``: the figures the chapters share (imports matplotlib)
+
+``import nnlib`` imports NumPy only; ``nnlib.datasets`` and ``nnlib.plotting`` (which need
+pooch, tqdm or matplotlib) are loaded the first time they are used.
+"""
+
+import importlib
+
+from nnlib import activations, backprop, dropout, gradcheck, losses, network
+from nnlib.course import setup
+
+__version__ = "0.1.0"
+
+_LAZY_MODULES = ("datasets", "plotting")
+
+__all__ = [
+    "activations",
+    "backprop",
+    "datasets",
+    "dropout",
+    "gradcheck",
+    "losses",
+    "network",
+    "plotting",
+    "setup",
+]
+
+
+def __getattr__(name):
+    if name in _LAZY_MODULES:
+        module = importlib.import_module(f"nnlib.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'nnlib' has no attribute {name!r}")

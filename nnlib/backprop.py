@@ -1,0 +1,246 @@
+"""Gradients of a multi-layer perceptron by backpropagation, and an SGD training loop.
+
+The network is the one of :mod:`nnlib.network`: ``a_i = z_{i-1} @ W_i + b_i``, ``z_i = h(a_i)``
+for the hidden layers, and an output activation on ``aL``. Backpropagation runs the chain rule from
+the loss back to ``W1``, one matrix product per step:
+
+- ``delta_L = dLoss/da_L`` (for softmax + cross-entropy and sigmoid + binary cross-entropy the
+  activation's derivative cancels, leaving ``(y - t) / N``);
+- ``dW_i = z_{i-1}.T @ delta_i`` and ``db_i = sum(delta_i, axis=0)``;
+- ``delta_{i-1} = (delta_i @ W_i.T) * h'(a_{i-1})`` (times the dropout mask, if any).
+"""
+
+import numpy as np
+
+from nnlib import activations, losses
+from nnlib.dropout import dropout, dropout_backward
+from nnlib.network import accuracy, affine, check_input, layer_count
+
+LOSSES = ("cross_entropy", "mse")
+
+
+def _hidden_derivative(name, a, z):
+    """``h'(a)``, from the pre-activation ``a`` or the activation ``z = h(a)``, whichever is cheaper."""
+    if name == "sigmoid":
+        return z * (1 - z)
+    if name == "relu":
+        return a > 0
+    return activations.get(name)[1](a)
+
+
+def _output_loss_and_delta(aL, t, output, loss):
+    """The batch-mean loss and ``delta_L = dLoss/daL`` for one output/loss pairing."""
+    n = aL.shape[0]
+    if loss == "cross_entropy" and output == "softmax":
+        shifted = aL - aL.max(axis=1, keepdims=True)
+        exp_a = np.exp(shifted)
+        total = exp_a.sum(axis=1, keepdims=True)
+        t_one_hot = losses._targets_as_one_hot(aL, t)
+        log_y = shifted - np.log(total)
+        value = -np.sum(t_one_hot * log_y) / n
+        return value, (exp_a / total - t_one_hot) / n
+    if loss == "cross_entropy" and output == "sigmoid":
+        t = np.asarray(t, dtype=aL.dtype).reshape(aL.shape)
+        value = losses.binary_cross_entropy_with_logits(aL, t)
+        return value, losses.binary_cross_entropy_with_logits_grad(aL, t)
+    if loss == "mse":
+        y = _apply_output(aL, output)
+        t = np.asarray(t, dtype=aL.dtype).reshape(aL.shape)
+        value = losses.mean_squared_error(y, t)
+        dy = losses.mean_squared_error_grad(y, t)
+        if output == "identity":
+            return value, dy
+        if output == "sigmoid":
+            return value, dy * y * (1 - y)
+        if output == "softmax":
+            return value, activations.softmax_grad(aL, dy)
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; choose one of {LOSSES}")
+    raise ValueError(
+        f"cross_entropy needs a softmax or sigmoid output, got {output!r} "
+        "(use loss='mse' for an identity output)"
+    )
+
+
+def _apply_output(aL, output):
+    if output == "softmax":
+        return activations.softmax(aL)
+    if output in ("sigmoid", "identity"):
+        return activations.get(output)[0](aL)
+    raise ValueError(f"unknown output activation {output!r}")
+
+
+def gradients(
+    params,
+    x,
+    t,
+    *,
+    hidden="sigmoid",
+    output="softmax",
+    loss="cross_entropy",
+    dropout_rate=0.0,
+    rng=None,
+):
+    """Loss and its gradient with respect to every parameter, by backpropagation.
+
+    Parameters
+    ----------
+    params : dict
+        ``W1, b1, ..., WL, bL`` (see :mod:`nnlib.network`).
+    x : (N, D) array_like
+        A batch of inputs.
+    t : (N, K) targets, or (N,) integer labels for a softmax output
+    hidden : {"sigmoid", "relu", "identity"}
+        Activation of the hidden layers.
+    output : {"softmax", "sigmoid", "identity"}
+    loss : {"cross_entropy", "mse"}
+        ``cross_entropy`` means softmax cross-entropy for a softmax output and binary
+        cross-entropy (from logits) for a sigmoid output.
+    dropout_rate : float in [0, 1)
+        Inverted dropout on every hidden layer's activations; the same mask is applied on the
+        way back.
+    rng : numpy.random.Generator, optional
+        Needed when ``dropout_rate > 0``.
+
+    Returns
+    -------
+    loss : float
+        The batch-mean loss (of the dropped-out network, when dropout is on).
+    grads : dict
+        ``grads["W1"]`` etc., each shaped like its parameter.
+    """
+    count = layer_count(params)
+    x = check_input(params, x)
+    if x.ndim != 2:
+        raise ValueError(f"x must be a 2-D batch (N, D), got shape {x.shape}")
+    h = activations.get(hidden)[0]
+
+    inputs = [x]  # z_0 .. z_{L-1}: what each layer multiplies
+    pre_activations = []  # a_1 .. a_{L-1}
+    activated = []  # h(a_i) before dropout, for h'
+    masks = []
+    z = x
+    for i in range(1, count):
+        a = affine(z, params[f"W{i}"], params[f"b{i}"])
+        hz = h(a)
+        z, mask = dropout(hz, dropout_rate, rng, training=dropout_rate > 0)
+        pre_activations.append(a)
+        activated.append(hz)
+        masks.append(mask)
+        inputs.append(z)
+    aL = affine(z, params[f"W{count}"], params[f"b{count}"])
+    if np.ndim(t) == 1 and output != "softmax":
+        t = np.reshape(t, (-1, 1))
+    value, delta = _output_loss_and_delta(aL, t, output, loss)
+
+    grads = {}
+    for i in range(count, 0, -1):
+        grads[f"W{i}"] = inputs[i - 1].T @ delta
+        grads[f"b{i}"] = delta.sum(axis=0)
+        if i > 1:
+            upstream = dropout_backward(delta @ params[f"W{i}"].T, masks[i - 2])
+            delta = upstream * _hidden_derivative(hidden, pre_activations[i - 2], activated[i - 2])
+    return float(value), grads
+
+
+def sgd_update(params, grads, learning_rate):
+    """One gradient-descent step, in place: ``p -= learning_rate * grad`` for every parameter.
+
+    Parameters
+    ----------
+    params : dict of arrays
+        Updated in place (pass a copy to keep the original).
+    grads : dict of arrays
+        Same keys and shapes as ``params``.
+    learning_rate : float
+    """
+    for name, grad in grads.items():
+        param = params[name]
+        if np.shape(grad) != param.shape:
+            raise ValueError(f"grads[{name!r}] has shape {np.shape(grad)} but params has {param.shape}")
+        param -= param.dtype.type(learning_rate) * grad
+
+
+def train_sgd(
+    params,
+    x,
+    t,
+    *,
+    learning_rate=0.1,
+    epochs=10,
+    batch_size=None,
+    hidden="sigmoid",
+    output="softmax",
+    loss="cross_entropy",
+    dropout_rate=0.0,
+    rng=None,
+    validation=None,
+):
+    """Train by stochastic gradient descent and return the trained parameters and the history.
+
+    Each epoch visits every sample once, in a fresh random order (drawn from ``rng``) when
+    ``batch_size`` is smaller than N, in mini-batches of ``batch_size``.
+
+    Parameters
+    ----------
+    params : dict
+        Initial ``W1, b1, ...``; not modified (training works on a copy).
+    x : (N, D) array_like
+    t : (N, K) targets or (N,) integer labels
+    learning_rate : float
+    epochs : int
+    batch_size : int, optional
+        Default: the whole batch (plain gradient descent).
+    hidden, output, loss, dropout_rate :
+        As in :func:`gradients`.
+    rng : numpy.random.Generator or int, optional
+        Source of the shuffling and the dropout masks.
+    validation : tuple (x_val, t_val), optional
+        When given, the history also records ``train_accuracy`` (on all of ``x``) and
+        ``val_accuracy`` after every epoch, measured without dropout.
+
+    Returns
+    -------
+    params : dict
+        The trained parameters (new arrays).
+    history : dict of lists
+        ``loss``: the mean mini-batch loss of every epoch; with ``validation``, also
+        ``train_accuracy`` and ``val_accuracy``.
+    """
+    params = {name: np.array(value, copy=True) for name, value in params.items()}
+    x = check_input(params, x)
+    t = np.asarray(t)
+    n = x.shape[0]
+    if t.shape[0] != n:
+        raise ValueError(f"x has shape {x.shape} but t has shape {t.shape}: need one target per row")
+    batch_size = n if batch_size is None else int(batch_size)
+    if not 1 <= batch_size <= n:
+        raise ValueError(f"batch_size must be in [1, {n}], got {batch_size}")
+    rng = np.random.default_rng(rng)
+    history = {"loss": []}
+    if validation is not None:
+        history["train_accuracy"] = []
+        history["val_accuracy"] = []
+
+    for _ in range(epochs):
+        order = rng.permutation(n) if batch_size < n else None
+        epoch_losses = []
+        for start in range(0, n, batch_size):
+            rows = slice(start, start + batch_size) if order is None else order[start : start + batch_size]
+            value, grads = gradients(
+                params,
+                x[rows],
+                t[rows],
+                hidden=hidden,
+                output=output,
+                loss=loss,
+                dropout_rate=dropout_rate,
+                rng=rng,
+            )
+            sgd_update(params, grads, learning_rate)
+            epoch_losses.append(value)
+        history["loss"].append(float(np.mean(epoch_losses)))
+        if validation is not None:
+            history["train_accuracy"].append(accuracy(params, x, t, hidden))
+            history["val_accuracy"].append(accuracy(params, *validation, hidden))
+    return params, history
