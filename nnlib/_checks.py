@@ -26,4 +26,6 @@ def require_ndim(array, ndims, name):
 def require_same_shape(a, b, name_a, name_b):
     """Raise ``ValueError`` unless two arrays have the same shape."""
     if a.shape != b.shape:
-        raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}"
+        )

@@ -20,7 +20,7 @@ LOSSES = ("cross_entropy", "mse")
 
 
 def _hidden_derivative(name, a, z):
-    """``h'(a)``, from the pre-activation ``a`` or the activation ``z = h(a)``, whichever is cheaper."""
+    """``h'(a)``, from ``a`` or from ``z = h(a)``, whichever is cheaper."""
     if name == "sigmoid":
         return z * (1 - z)
     if name == "relu":
@@ -157,7 +157,9 @@ def sgd_update(params, grads, learning_rate):
     for name, grad in grads.items():
         param = params[name]
         if np.shape(grad) != param.shape:
-            raise ValueError(f"grads[{name!r}] has shape {np.shape(grad)} but params has {param.shape}")
+            raise ValueError(
+                f"grads[{name!r}] has shape {np.shape(grad)} but params has {param.shape}"
+            )
         param -= param.dtype.type(learning_rate) * grad
 
 
@@ -212,7 +214,9 @@ def train_sgd(
     t = np.asarray(t)
     n = x.shape[0]
     if t.shape[0] != n:
-        raise ValueError(f"x has shape {x.shape} but t has shape {t.shape}: need one target per row")
+        raise ValueError(
+            f"x has shape {x.shape} but t has shape {t.shape}: need one target per row"
+        )
     batch_size = n if batch_size is None else int(batch_size)
     if not 1 <= batch_size <= n:
         raise ValueError(f"batch_size must be in [1, {n}], got {batch_size}")
@@ -226,7 +230,11 @@ def train_sgd(
         order = rng.permutation(n) if batch_size < n else None
         epoch_losses = []
         for start in range(0, n, batch_size):
-            rows = slice(start, start + batch_size) if order is None else order[start : start + batch_size]
+            rows = (
+                slice(start, start + batch_size)
+                if order is None
+                else order[start : start + batch_size]
+            )
             value, grads = gradients(
                 params,
                 x[rows],

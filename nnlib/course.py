@@ -28,7 +28,7 @@ def setup(seed=0):
     numpy.random.Generator
         ``np.random.default_rng(seed)``: draw every random number of the chapter from it.
     """
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 (seed snippets re-created in the chapters use it)
     np.set_printoptions(precision=8, suppress=False, linewidth=100)
     if int(np.__version__.split(".")[0]) >= 2:
         # NumPy 2 prints scalars as np.float64(1.5); the 1.25 legacy mode prints 1.5, as

@@ -115,7 +115,9 @@ def compare(name, analytic, numeric, rtol=1e-5, atol=1e-7):
     analytic = np.asarray(analytic)
     numeric = np.asarray(numeric)
     if analytic.shape != numeric.shape:
-        raise ValueError(f"{name}: analytic has shape {analytic.shape} but numeric has {numeric.shape}")
+        raise ValueError(
+            f"{name}: analytic has shape {analytic.shape} but numeric has {numeric.shape}"
+        )
     diff = float(np.max(np.abs(analytic - numeric), initial=0.0))
     return Comparison(
         name=name,

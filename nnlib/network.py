@@ -6,6 +6,8 @@ output activation instead of ``h``. A batch of N samples is an (N, D) array; one
 given as a (D,) vector.
 """
 
+import itertools
+
 import numpy as np
 
 from nnlib import activations
@@ -40,7 +42,7 @@ def init_params(layer_sizes, *, rng=None, scale="xavier", dtype=np.float32):
         raise ValueError(f"layer_sizes needs at least two positive sizes, got {list(layer_sizes)}")
     rng = np.random.default_rng(rng)
     params = {}
-    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+    for i, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes), start=1):
         std = _weight_std(scale, fan_in)
         params[f"W{i}"] = (std * rng.standard_normal((fan_in, fan_out))).astype(dtype)
         params[f"b{i}"] = np.zeros(fan_out, dtype=dtype)
@@ -234,7 +236,9 @@ def accuracy(params, x, t, hidden="sigmoid"):
     require_ndim(x, (2,), "x")
     labels = labels_of(t)
     if labels.shape != (x.shape[0],):
-        raise ValueError(f"x has shape {x.shape} but t has shape {np.shape(t)}: need one target per row")
+        raise ValueError(
+            f"x has shape {x.shape} but t has shape {np.shape(t)}: need one target per row"
+        )
     return float(np.mean(predict(params, x, hidden) == labels))
 
 
@@ -256,7 +260,9 @@ def confusion_matrix(predicted, t, num_classes=None):
     predicted = np.asarray(predicted)
     labels = labels_of(t)
     if predicted.shape != labels.shape or predicted.ndim != 1:
-        raise ValueError(f"predicted {predicted.shape} and t {labels.shape} must be 1-D and equal in length")
+        raise ValueError(
+            f"predicted {predicted.shape} and t {labels.shape} must be 1-D and equal in length"
+        )
     if num_classes is None:
         num_classes = int(max(predicted.max(initial=-1), labels.max(initial=-1))) + 1
     counts = np.zeros((num_classes, num_classes), dtype=np.int64)

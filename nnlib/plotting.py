@@ -41,7 +41,9 @@ def plot_functions(ax, x, curves, *, title=None, xlabel="x", ylabel="y", ylim=No
     return ax
 
 
-def plot_training_curves(ax, curves, *, title="Training", xlabel="epoch", ylabel="loss", logy=False):
+def plot_training_curves(
+    ax, curves, *, title="Training", xlabel="epoch", ylabel="loss", logy=False
+):
     """Plot one or more histories (loss or accuracy per epoch) against the epoch number.
 
     Parameters
@@ -68,7 +70,9 @@ def plot_training_curves(ax, curves, *, title="Training", xlabel="epoch", ylabel
     return ax
 
 
-def plot_decision_boundary(ax, score, X, t, *, resolution=200, margin=0.5, title="Decision boundary"):
+def plot_decision_boundary(
+    ax, score, X, t, *, resolution=200, margin=0.5, title="Decision boundary"
+):
     """Shade the plane by a 2-D classifier's score and draw the training points on top.
 
     Parameters
@@ -103,16 +107,24 @@ def plot_decision_boundary(ax, score, X, t, *, resolution=200, margin=0.5, title
     ax.contour(u, v, values, levels=[0.5], colors="black", linewidths=1.5)
     for label, marker in ((0, "o"), (1, "s")):
         chosen = t == label
-        ax.scatter(X[chosen, 0], X[chosen, 1], marker=marker, s=80, edgecolors="black",
-                   c="white" if label == 0 else "black", label=f"target {label}")
+        ax.scatter(
+            X[chosen, 0],
+            X[chosen, 1],
+            marker=marker,
+            s=80,
+            edgecolors="black",
+            c="white" if label == 0 else "black",
+            label=f"target {label}",
+        )
     ax.figure.colorbar(filled, ax=ax, label="network output")
     ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$")
     ax.legend(loc="upper right")
     return ax
 
 
-def image_grid(ax, images, *, labels=None, predictions=None, ncols=10, image_shape=(28, 28),
-               title=None):
+def image_grid(
+    ax, images, *, labels=None, predictions=None, ncols=10, image_shape=(28, 28), title=None
+):
     """Tile images into one picture, each captioned with its label (and prediction).
 
     Parameters
@@ -138,7 +150,9 @@ def image_grid(ax, images, *, labels=None, predictions=None, ncols=10, image_sha
         raise ValueError("image_grid needs at least one image")
     if images.ndim == 2:
         if images.shape[1] != image_shape[0] * image_shape[1]:
-            raise ValueError(f"flat images of shape {images.shape} do not fit image_shape {image_shape}")
+            raise ValueError(
+                f"flat images of shape {images.shape} do not fit image_shape {image_shape}"
+            )
         images = images.reshape(count, *image_shape)
     images = images.reshape(count, images.shape[-2], images.shape[-1])
     height, width = images.shape[1:]
@@ -154,8 +168,16 @@ def image_grid(ax, images, *, labels=None, predictions=None, ncols=10, image_sha
         row, col = divmod(k, ncols)
         caption, color = _caption(k, labels, predictions)
         if caption:
-            ax.text(1 + col * (width + 1), 1 + row * (height + 1) + height - 1, caption, color=color,
-                    fontsize=8, fontweight="bold", va="bottom", ha="left")
+            ax.text(
+                1 + col * (width + 1),
+                1 + row * (height + 1) + height - 1,
+                caption,
+                color=color,
+                fontsize=8,
+                fontweight="bold",
+                va="bottom",
+                ha="left",
+            )
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
@@ -222,8 +244,15 @@ def plot_confusion_matrix(ax, counts, *, title="Confusion matrix"):
     image = ax.imshow(counts, cmap="Blues")
     threshold = counts.max() / 2
     for (i, j), value in np.ndenumerate(counts):
-        ax.text(j, i, str(value), ha="center", va="center", fontsize=7,
-                color="white" if value > threshold else "black")
+        ax.text(
+            j,
+            i,
+            str(value),
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="white" if value > threshold else "black",
+        )
     ticks = np.arange(counts.shape[0])
     ax.set_xticks(ticks)
     ax.set_yticks(ticks)
