@@ -51,16 +51,14 @@ def test_every_dependency_has_a_lower_bound_and_no_exact_pin():
 
 def test_oldest_constraints_pin_exactly_the_lower_bounds():
     lines = (ROOT / ".ci" / "constraints-oldest.txt").read_text(encoding="utf-8").splitlines()
-    pins = dict(
-        (name.lower(), Version(version))
-        for name, version in (
-            line.split("==") for line in lines if line and not line.startswith("#")
-        )
-    )
-    expected = {
-        name: Version(lower) for name, lower in pyproject_requirements().items() if name != "tomli"
-    }
-    assert pins == expected
+    pins = {}
+    for line in lines:
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.lower()] = Version(version)
+    for name, lower in pyproject_requirements().items():
+        if name != "tomli":  # only installed on Python 3.10
+            assert pins.get(name) == Version(lower), f"{name} is not pinned at {lower}"
 
 
 def test_readme_test_command_is_a_single_plain_pytest_call():
