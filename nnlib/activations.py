@@ -45,8 +45,10 @@ def step_grad(x):
 def sigmoid(x):
     """Logistic sigmoid ``1 / (1 + exp(-x))``, stable for any mix of signs.
 
-    ``exp`` is only ever taken of ``-|x|``, so it cannot overflow: for ``x >= 0`` this is
-    ``1 / (1 + e)`` and for ``x < 0`` the equal ``e / (1 + e)``, with ``e = exp(-|x|)``.
+    ``exp`` is only ever taken of ``-|x|``, so it cannot overflow: with ``e = exp(-|x|)``, the
+    sigmoid is ``1 / (1 + e)`` for ``x >= 0`` and the equal ``e / (1 + e)`` for ``x < 0``. The
+    numerator, 1 or ``e``, is picked without a branch as ``max(e, x >= 0)`` (``e <= 1``), which
+    is several times faster than ``np.where`` on a large batch.
 
     Parameters
     ----------
@@ -59,8 +61,7 @@ def sigmoid(x):
     """
     x = as_float_array(x)
     e = np.exp(-np.abs(x))
-    r = 1 / (1 + e)
-    return np.where(x >= 0, r, e * r)
+    return np.maximum(e, x >= 0) / (1 + e)
 
 
 def sigmoid_grad(x):
