@@ -42,7 +42,7 @@ def step_grad(x):
     return np.zeros_like(x)
 
 
-def sigmoid(x):
+def sigmoid(x, out=None):
     """Logistic sigmoid ``1 / (1 + exp(-x))``, stable for any mix of signs.
 
     ``exp`` is only ever taken of ``-|x|``, so it cannot overflow: with ``e = exp(-|x|)``, the
@@ -53,15 +53,20 @@ def sigmoid(x):
     Parameters
     ----------
     x : (...) array_like
+    out : (...) array, optional
+        Where to write the result, as in NumPy's ufuncs; may be ``x`` itself, which spares a
+        large batch a temporary array (the forward pass of :mod:`nnlib.network` does this).
 
     Returns
     -------
     (...) array
-        Values in [0, 1], in ``x``'s floating dtype.
+        Values in [0, 1], in ``x``'s floating dtype (``out``, when given).
     """
     x = as_float_array(x)
     e = np.exp(-np.abs(x))
-    return np.maximum(e, x >= 0) / (1 + e)
+    numerator = np.maximum(e, x >= 0, out=out)
+    e += 1
+    return np.divide(numerator, e, out=out)
 
 
 def sigmoid_grad(x):
@@ -80,19 +85,21 @@ def sigmoid_grad(x):
     return s * (1 - s)
 
 
-def relu(x):
+def relu(x, out=None):
     """Rectified linear unit ``max(0, x)``, element-wise (``np.maximum``, not ``max``).
 
     Parameters
     ----------
     x : (...) array_like
+    out : (...) array, optional
+        Where to write the result, as in NumPy's ufuncs; may be ``x`` itself.
 
     Returns
     -------
-    (...) array, in ``x``'s floating dtype.
+    (...) array, in ``x``'s floating dtype (``out``, when given).
     """
     x = as_float_array(x)
-    return np.maximum(x, 0)
+    return np.maximum(x, 0, out=out)
 
 
 def relu_grad(x):

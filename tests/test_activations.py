@@ -225,3 +225,14 @@ def test_softmax_grad_matches_central_difference():
     upstream = rng.standard_normal((3, 4))
     numeric = numerical_gradient(lambda v: np.sum(activations.softmax(v) * upstream), a)
     np.testing.assert_allclose(activations.softmax_grad(a, upstream), numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "relu"])
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_out_argument_writes_in_place_with_the_same_values(name, dtype):
+    function = activations.get(name)[0]
+    x = np.linspace(-50, 50, 11, dtype=dtype)
+    expected = function(x)
+    result = function(x, out=x)
+    assert result is x
+    np.testing.assert_array_equal(x, expected)
