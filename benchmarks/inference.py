@@ -1,0 +1,215 @@
+"""How fast is inference with the book's MNIST network, and how close is nnlib to the floor?
+
+Times, on the whole MNIST test set (10,000 images) and in one run:
+
+- the per-sample loop of seeds 000/003 (one image at a time, plain NumPy),
+- the batch-of-100 loop of seed 003 (plain NumPy),
+- the same plain NumPy code on the whole set in one batch,
+- ``nnlib.network.predict`` on the whole set,
+- the lower bound: the three matrix products alone, ``((x @ W1) @ W2) @ W3`` — no bias, no
+  activation, so no real network can be faster on the same BLAS,
+- PyTorch on the CPU, if it is installed.
+
+Each is run several times, interleaved so that a busy machine slows them all alike; the script
+prints the median and minimum of each, the median as a ratio of the lower bound's, and each
+method's accuracy, which must be the same 0.9352 for every method that computes the network.
+
+Run from the repository root (see benchmarks/README.md):
+
+    NNLIB_DATA_DIR=/path/to/data python benchmarks/inference.py
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+
+import numpy as np
+
+from nnlib import datasets, network
+
+TARGET_RATIO = 1.3
+BATCH_SIZE = 100
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+# --------------------------------------------------------------------------- the methods
+
+
+def sigmoid(a):
+    """The book's sigmoid; silent about exp's overflow, whose limit 1 / inf = 0 is right."""
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-a))
+
+
+def softmax(a):
+    """Softmax over the last axis, largest logit subtracted first."""
+    exp_a = np.exp(a - a.max(axis=-1, keepdims=True))
+    return exp_a / exp_a.sum(axis=-1, keepdims=True)
+
+
+def book_forward(params, x):
+    """The book's forward pass in plain NumPy, as the seeds write it (bug fixed)."""
+    z1 = sigmoid(x @ params["W1"] + params["b1"])
+    z2 = sigmoid(z1 @ params["W2"] + params["b2"])
+    return softmax(z2 @ params["W3"] + params["b3"])
+
+
+def per_sample_loop(params, x):
+    """One image at a time: 10,000 small vector-matrix products."""
+    return np.array([np.argmax(book_forward(params, row)) for row in x])
+
+
+def batch_loop(params, x, batch_size=BATCH_SIZE):
+    """Batches of 100 images: 100 matrix-matrix products per layer."""
+    chunks = [book_forward(params, x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
+    return np.argmax(np.concatenate(chunks), axis=1)
+
+
+def one_batch(params, x):
+    """The plain NumPy forward pass on all images at once."""
+    return np.argmax(book_forward(params, x), axis=1)
+
+
+def nnlib_predict(params, x):
+    return network.predict(params, x)
+
+
+def matmul_bound(params, x):
+    """The three matrix products alone: the floor for any implementation on this BLAS."""
+    return ((x @ params["W1"]) @ params["W2"]) @ params["W3"]
+
+
+def torch_method(threads):
+    """A PyTorch CPU version (tensors made once, outside the timing), or None without torch."""
+    try:
+        import torch
+    except ImportError:
+        return None, None, None
+    if threads:
+        torch.set_num_threads(threads)
+
+    def prepare(params, x):
+        tensors = {key: torch.from_numpy(value) for key, value in params.items()}
+        return tensors, torch.from_numpy(x)
+
+    def predict(prepared, _x):
+        p, x = prepared
+        with torch.inference_mode():
+            z1 = torch.sigmoid(torch.addmm(p["b1"], x, p["W1"]))
+            z2 = torch.sigmoid(torch.addmm(p["b2"], z1, p["W2"]))
+            return torch.addmm(p["b3"], z2, p["W3"]).argmax(dim=1).numpy()
+
+    return predict, prepare, f"torch {torch.__version__}, {torch.get_num_threads()} threads"
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def time_interleaved(methods, repeats):
+    """Run every method ``repeats`` times, round-robin; return {name: list of seconds}."""
+    times = {name: [] for name in methods}
+    for _ in range(repeats):
+        for name, (function, argument) in methods.items():
+            start = time.perf_counter()
+            function(argument)
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def accuracy(predicted, t):
+    return float(np.mean(np.asarray(predicted) == t))
+
+
+def describe_machine():
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        blas = f"{blas['name']} {blas.get('version', '')}".strip()
+    except (TypeError, KeyError):  # NumPy 1 has no mode="dicts"
+        blas = "BLAS: see numpy.show_config()"
+    limits = [f"{v}={os.environ[v]}" for v in THREAD_VARIABLES if v in os.environ]
+    return (
+        f"Python {platform.python_version()}, NumPy {np.__version__} ({blas}), "
+        f"{platform.machine()}, {os.cpu_count()} CPUs"
+        + (f", {' '.join(limits)}" if limits else "")
+    )
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=31,
+                        help="runs of each batched method (default: 31)")
+    parser.add_argument("--loop-repeats", type=int, default=5,
+                        help="runs of the per-sample and batch-of-100 loops (default: 5)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="threads for NumPy's BLAS and for PyTorch (default: their defaults)")
+    parser.add_argument("--check", action="store_true",
+                        help=f"exit with status 1 if nnlib takes over {TARGET_RATIO}x the bound")
+    return parser.parse_args(argv)
+
+
+def pin_threads(threads):
+    """BLAS reads its thread count when NumPy is imported: set it and start again if it differs."""
+    wanted = str(threads)
+    if threads and any(os.environ.get(name) != wanted for name in THREAD_VARIABLES):
+        os.environ.update(dict.fromkeys(THREAD_VARIABLES, wanted))
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+
+
+def main(argv=None):
+    args = parse_arguments(argv)
+    pin_threads(args.threads)
+    x, t = datasets.load_mnist("test")
+    params = datasets.load_sample_weights()
+    print(describe_machine())
+    print(f"MNIST test set: x {x.shape} {x.dtype}; weights "
+          + ", ".join(f"{k} {v.shape}" for k, v in params.items() if k.startswith("W")))
+
+    def bind(function):
+        return lambda arguments: function(*arguments)
+
+    batched = {
+        "matmul-only lower bound": (bind(matmul_bound), (params, x)),
+        "nnlib.network.predict": (bind(nnlib_predict), (params, x)),
+        "plain NumPy, one batch": (bind(one_batch), (params, x)),
+    }
+    torch_predict, torch_prepare, torch_info = torch_method(args.threads)
+    if torch_predict is not None:
+        batched["PyTorch CPU, one batch"] = (bind(torch_predict), (torch_prepare(params, x), x))
+        print(torch_info)
+    loops = {
+        "per-sample loop": (bind(per_sample_loop), (params, x)),
+        f"batch-of-{BATCH_SIZE} loop": (bind(batch_loop), (params, x)),
+    }
+
+    predictions = {name: function(argument) for name, (function, argument) in
+                   {**loops, **batched}.items() if name != "matmul-only lower bound"}
+    times = time_interleaved(batched, args.repeats)
+    times.update(time_interleaved(loops, args.loop_repeats))
+
+    bound = statistics.median(times["matmul-only lower bound"])
+    bound_min = min(times["matmul-only lower bound"])
+    print(f"\n{'method':<26} {'runs':>4} {'median ms':>10} {'x bound':>8} {'min ms':>8} "
+          f"{'x bound':>8} {'accuracy':>9}")
+    for name, seconds in times.items():
+        median, fastest = statistics.median(seconds), min(seconds)
+        acc = f"{accuracy(predictions[name], t):.4f}" if name in predictions else "-"
+        print(f"{name:<26} {len(seconds):>4} {median * 1e3:>10.2f} {median / bound:>8.2f} "
+              f"{fastest * 1e3:>8.2f} {fastest / bound_min:>8.2f} {acc:>9}")
+
+    accuracies = {name: accuracy(p, t) for name, p in predictions.items()}
+    if len(set(accuracies.values())) != 1:
+        print(f"\nMethods disagree on the accuracy: {accuracies}")
+        return 1
+    ratio = statistics.median(times["nnlib.network.predict"]) / bound
+    verdict = "within" if ratio <= TARGET_RATIO else "NOT within"
+    common = next(iter(accuracies.values()))
+    print(f"\nnnlib batched predict: {ratio:.2f}x the lower bound, {verdict} the "
+          f"{TARGET_RATIO}x target; every method's accuracy is {common:.4f}.")
+    return 1 if args.check and ratio > TARGET_RATIO else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
