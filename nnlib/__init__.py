@@ -5,7 +5,7 @@ Every module holds one idea, with the book's names so that notebook prose and co
 - ``nnlib.activations``: step, sigmoid, relu, identity, softmax and their derivatives
 - ``nnlib.losses``: mean squared error, cross-entropy, binary cross-entropy from logits
 - ``nnlib.network``: parameter dicts ``W1, b1, ...``, forward pass, predict, accuracy
-- ``nnlib.backprop``: gradients by backpropagation and an SGD training loop
+- ``nnlib.backprop``: gradients by backpropagation, SGD steps and a training loop
 - ``nnlib.gradcheck``: central-difference gradients and a comparison helper
 - ``nnlib.dropout``: inverted dropout, forward and backward
 - ``nnlib.datasets``: MNIST and the book's pretrained weights, hash-checked

@@ -1,4 +1,4 @@
-"""Gradients of a multi-layer perceptron by backpropagation, and an SGD training loop.
+"""Gradients of a multi-layer perceptron by backpropagation, SGD steps, and a training loop.
 
 The network is the one of :mod:`nnlib.network`: ``a_i = z_{i-1} @ W_i + b_i``, ``z_i = h(a_i)``
 for the hidden layers, and an output activation on ``aL``. Backpropagation runs the chain rule from
@@ -13,32 +13,74 @@ the loss back to ``W1``, one matrix product per step:
 import numpy as np
 
 from nnlib import activations, losses
-from nnlib.dropout import dropout, dropout_backward
+from nnlib.dropout import dropout
 from nnlib.network import accuracy, affine, check_input, layer_count
 
 LOSSES = ("cross_entropy", "mse")
 
 
 def _hidden_derivative(name, a, z):
-    """``h'(a)``, from ``a`` or from ``z = h(a)``, whichever is cheaper."""
+    """``h'(a)``, from ``a`` or from ``z = h(a)``, whichever is cheaper.
+
+    ``a`` may be None for sigmoid and ReLU, whose derivatives need only ``z``.
+    """
     if name == "sigmoid":
         return z * (1 - z)
     if name == "relu":
-        return a > 0
+        return z > 0  # relu(a) > 0 exactly where a > 0
     return activations.get(name)[1](a)
 
 
+def _hidden_layer(name, a):
+    """``(h(a), a or None)``: sigmoid and ReLU overwrite ``a``, which their derivatives do not need.
+
+    The forward pass owns each pre-activation (``affine`` returns a new array), so activating it
+    in place, as :func:`nnlib.network.logits` does, saves one array per layer and step.
+    """
+    if name == "relu":
+        return np.maximum(a, 0, out=a), None  # activations.relu(a, out=a) without its input check
+    if name == "sigmoid":
+        return activations.sigmoid(a, out=a), None
+    return activations.get(name)[0](a), a
+
+
+def _one_hot_like(aL, t):
+    """``t`` as one-hot rows shaped like ``aL``: boolean for integer labels, else in its dtype.
+
+    In arithmetic with ``aL``'s floats a boolean row acts exactly as the float one-hot row of
+    :func:`nnlib.losses.one_hot` (True is 1.0, False is 0.0), so the loss and gradient are the
+    same whichever form the targets come in; it is just cheaper to build.
+    """
+    if not isinstance(t, np.ndarray):
+        t = np.asarray(t)
+    n, k = aL.shape
+    if t.shape == (n,) and t.dtype.kind in "iu":  # integer labels
+        if n and ((t.dtype.kind == "i" and np.minimum.reduce(t) < 0) or np.maximum.reduce(t) >= k):
+            raise ValueError(f"labels must lie in [0, {k}), got {t.min()}..{t.max()}")
+        return t[:, None] == np.arange(k)
+    return losses._targets_as_one_hot(aL, t)
+
+
 def _output_loss_and_delta(aL, t, output, loss):
-    """The batch-mean loss and ``delta_L = dLoss/daL`` for one output/loss pairing."""
+    """The batch-mean loss and ``delta_L = dLoss/daL`` for one output/loss pairing.
+
+    ``aL`` is the caller's own new array, and may be overwritten.
+    """
     n = aL.shape[0]
     if loss == "cross_entropy" and output == "softmax":
-        shifted = aL - aL.max(axis=1, keepdims=True)
+        # the operations of softmax_cross_entropy and its gradient, reusing arrays in place
+        shifted = aL
+        shifted -= np.maximum.reduce(aL, axis=1, keepdims=True)
         exp_a = np.exp(shifted)
-        total = exp_a.sum(axis=1, keepdims=True)
-        t_one_hot = losses._targets_as_one_hot(aL, t)
-        log_y = shifted - np.log(total)
-        value = -np.sum(t_one_hot * log_y) / n
-        return value, (exp_a / total - t_one_hot) / n
+        total = np.add.reduce(exp_a, axis=1, keepdims=True)
+        t_one_hot = _one_hot_like(exp_a, t)
+        log_y = shifted
+        log_y -= np.log(total)
+        value = -np.add.reduce(np.multiply(t_one_hot, log_y, out=log_y), axis=None) / n
+        delta = np.divide(exp_a, total, out=exp_a)  # the softmax output y
+        delta -= t_one_hot
+        delta /= n
+        return value, delta
     if loss == "cross_entropy" and output == "sigmoid":
         t = np.asarray(t, dtype=aL.dtype).reshape(aL.shape)
         value = losses.binary_cross_entropy_with_logits(aL, t)
@@ -113,33 +155,39 @@ def gradients(
     x = check_input(params, x)
     if x.ndim != 2:
         raise ValueError(f"x must be a 2-D batch (N, D), got shape {x.shape}")
-    h = activations.get(hidden)[0]
+    activations.get(hidden)  # rejects an unknown name before any work
 
     inputs = [x]  # z_0 .. z_{L-1}: what each layer multiplies
-    pre_activations = []  # a_1 .. a_{L-1}
+    pre_activations = []  # a_1 .. a_{L-1}, or None where h' needs only h(a)
     activated = []  # h(a_i) before dropout, for h'
     masks = []
     z = x
     for i in range(1, count):
-        a = affine(z, params[f"W{i}"], params[f"b{i}"])
-        hz = h(a)
-        z, mask = dropout(hz, dropout_rate, rng, training=dropout_rate > 0)
+        hz, a = _hidden_layer(hidden, affine(z, params[f"W{i}"], params[f"b{i}"]))
+        if dropout_rate == 0:
+            z, mask = hz, None  # what dropout() returns for rate 0, without the call
+        else:
+            z, mask = dropout(hz, dropout_rate, rng, training=True)
         pre_activations.append(a)
         activated.append(hz)
         masks.append(mask)
         inputs.append(z)
     aL = affine(z, params[f"W{count}"], params[f"b{count}"])
-    if np.ndim(t) == 1 and output != "softmax":
+    if output != "softmax" and np.ndim(t) == 1:
         t = np.reshape(t, (-1, 1))
     value, delta = _output_loss_and_delta(aL, t, output, loss)
 
     grads = {}
     for i in range(count, 0, -1):
         grads[f"W{i}"] = inputs[i - 1].T @ delta
-        grads[f"b{i}"] = delta.sum(axis=0)
-        if i > 1:
-            upstream = dropout_backward(delta @ params[f"W{i}"].T, masks[i - 2])
-            delta = upstream * _hidden_derivative(hidden, pre_activations[i - 2], activated[i - 2])
+        # delta @ W.T is a new array, so the two factors below are applied in place
+        upstream = delta @ params[f"W{i}"].T if i > 1 else None
+        grads[f"b{i}"] = np.add.reduce(delta, axis=0)  # delta.sum(axis=0), minus a wrapper
+        if upstream is not None:
+            if masks[i - 2] is not None:
+                upstream *= masks[i - 2]  # dropout_backward: only the kept units pass gradient
+            upstream *= _hidden_derivative(hidden, pre_activations[i - 2], activated[i - 2])
+            delta = upstream
     return float(value), grads
 
 
@@ -156,11 +204,54 @@ def sgd_update(params, grads, learning_rate):
     """
     for name, grad in grads.items():
         param = params[name]
-        if np.shape(grad) != param.shape:
-            raise ValueError(
-                f"grads[{name!r}] has shape {np.shape(grad)} but params has {param.shape}"
-            )
+        shape = grad.shape if isinstance(grad, np.ndarray) else np.shape(grad)
+        if shape != param.shape:
+            raise ValueError(f"grads[{name!r}] has shape {shape} but params has {param.shape}")
         param -= param.dtype.type(learning_rate) * grad
+
+
+def sgd_step(
+    params,
+    x,
+    t,
+    learning_rate,
+    *,
+    hidden="sigmoid",
+    output="softmax",
+    loss="cross_entropy",
+    dropout_rate=0.0,
+    rng=None,
+):
+    """One step of stochastic gradient descent on one batch, in place; returns the batch's loss.
+
+    The same as :func:`gradients` followed by :func:`sgd_update`, to the last bit. As the
+    gradients are not returned, each is scaled by the learning rate in its own array, instead of
+    into a temporary array the size of its weight matrix.
+
+    Parameters
+    ----------
+    params : dict of arrays
+        ``W1, b1, ...``; updated in place.
+    x : (N, D) array_like
+        One batch of inputs.
+    t : (N, K) targets, or (N,) integer labels for a softmax output
+    learning_rate : float
+    hidden, output, loss, dropout_rate, rng :
+        As in :func:`gradients`.
+
+    Returns
+    -------
+    float
+        The batch-mean loss before the step (of the dropped-out network, when dropout is on).
+    """
+    value, grads = gradients(
+        params, x, t, hidden=hidden, output=output, loss=loss, dropout_rate=dropout_rate, rng=rng
+    )
+    for name, grad in grads.items():
+        param = params[name]
+        grad *= param.dtype.type(learning_rate)  # the product sgd_update computes, in place
+        param -= grad
+    return value
 
 
 def train_sgd(
@@ -235,17 +326,17 @@ def train_sgd(
                 if order is None
                 else order[start : start + batch_size]
             )
-            value, grads = gradients(
+            value = sgd_step(
                 params,
                 x[rows],
                 t[rows],
+                learning_rate,
                 hidden=hidden,
                 output=output,
                 loss=loss,
                 dropout_rate=dropout_rate,
                 rng=rng,
             )
-            sgd_update(params, grads, learning_rate)
             epoch_losses.append(value)
         history["loss"].append(float(np.mean(epoch_losses)))
         if validation is not None:
