@@ -20,19 +20,17 @@ Run from the repository root (see benchmarks/README.md):
 """
 
 import argparse
-import os
-import platform
 import statistics
 import sys
-import time
+from functools import partial
 
 import numpy as np
+from harness import describe_machine, pin_blas_threads, time_interleaved
 
 from nnlib import datasets, network
 
 TARGET_RATIO = 1.3
 BATCH_SIZE = 100
-THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 # --------------------------------------------------------------------------- the methods
@@ -108,33 +106,8 @@ def torch_method(threads):
 # --------------------------------------------------------------------------- timing
 
 
-def time_interleaved(methods, repeats):
-    """Run every method ``repeats`` times, round-robin; return {name: list of seconds}."""
-    times = {name: [] for name in methods}
-    for _ in range(repeats):
-        for name, (function, argument) in methods.items():
-            start = time.perf_counter()
-            function(argument)
-            times[name].append(time.perf_counter() - start)
-    return times
-
-
 def accuracy(predicted, t):
     return float(np.mean(np.asarray(predicted) == t))
-
-
-def describe_machine():
-    try:
-        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-        blas = f"{blas['name']} {blas.get('version', '')}".strip()
-    except (TypeError, KeyError):  # NumPy 1 has no mode="dicts"
-        blas = "BLAS: see numpy.show_config()"
-    limits = [f"{v}={os.environ[v]}" for v in THREAD_VARIABLES if v in os.environ]
-    return (
-        f"Python {platform.python_version()}, NumPy {np.__version__} ({blas}), "
-        f"{platform.machine()}, {os.cpu_count()} CPUs"
-        + (f", {' '.join(limits)}" if limits else "")
-    )
 
 
 def parse_arguments(argv):
@@ -150,42 +123,32 @@ def parse_arguments(argv):
     return parser.parse_args(argv)
 
 
-def pin_threads(threads):
-    """BLAS reads its thread count when NumPy is imported: set it and start again if it differs."""
-    wanted = str(threads)
-    if threads and any(os.environ.get(name) != wanted for name in THREAD_VARIABLES):
-        os.environ.update(dict.fromkeys(THREAD_VARIABLES, wanted))
-        os.execv(sys.executable, [sys.executable, *sys.argv])
-
-
 def main(argv=None):
     args = parse_arguments(argv)
-    pin_threads(args.threads)
+    pin_blas_threads(args.threads)
     x, t = datasets.load_mnist("test")
     params = datasets.load_sample_weights()
     print(describe_machine())
     print(f"MNIST test set: x {x.shape} {x.dtype}; weights "
           + ", ".join(f"{k} {v.shape}" for k, v in params.items() if k.startswith("W")))
 
-    def bind(function):
-        return lambda arguments: function(*arguments)
-
     batched = {
-        "matmul-only lower bound": (bind(matmul_bound), (params, x)),
-        "nnlib.network.predict": (bind(nnlib_predict), (params, x)),
-        "plain NumPy, one batch": (bind(one_batch), (params, x)),
+        "matmul-only lower bound": partial(matmul_bound, params, x),
+        "nnlib.network.predict": partial(nnlib_predict, params, x),
+        "plain NumPy, one batch": partial(one_batch, params, x),
     }
     torch_predict, torch_prepare, torch_info = torch_method(args.threads)
     if torch_predict is not None:
-        batched["PyTorch CPU, one batch"] = (bind(torch_predict), (torch_prepare(params, x), x))
+        batched["PyTorch CPU, one batch"] = partial(torch_predict, torch_prepare(params, x), x)
         print(torch_info)
     loops = {
-        "per-sample loop": (bind(per_sample_loop), (params, x)),
-        f"batch-of-{BATCH_SIZE} loop": (bind(batch_loop), (params, x)),
+        "per-sample loop": partial(per_sample_loop, params, x),
+        f"batch-of-{BATCH_SIZE} loop": partial(batch_loop, params, x),
     }
 
-    predictions = {name: function(argument) for name, (function, argument) in
-                   {**loops, **batched}.items() if name != "matmul-only lower bound"}
+    computed = {**loops, **batched}
+    computed.pop("matmul-only lower bound")
+    predictions = {name: run() for name, run in computed.items()}
     times = time_interleaved(batched, args.repeats)
     times.update(time_interleaved(loops, args.loop_repeats))
 

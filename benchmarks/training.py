@@ -30,13 +30,11 @@ Run from the repository root (see benchmarks/README.md):
 """
 
 import argparse
-import os
-import platform
 import statistics
 import sys
-import time
 
 import numpy as np
+from harness import describe_machine, pin_blas_threads, time_interleaved
 
 from nnlib import backprop, losses, network
 
@@ -253,34 +251,12 @@ def matmul_bound(params0, batches):
 # --------------------------------------------------------------------------- timing and report
 
 
-def time_interleaved(methods, repeats):
-    """Run every method ``repeats`` times, round-robin; return {name: list of seconds}."""
-    times = {name: [] for name in methods}
-    for _ in range(repeats):
-        for name, run in methods.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-    return times
-
-
 def evaluate(params, x, t):
     """Loss and accuracy of trained parameters on all images, in float64 for every method."""
     params64 = {name: np.asarray(value, dtype=np.float64) for name, value in params.items()}
     logits = network.logits(params64, x.astype(np.float64), hidden="relu")
     loss = float(losses.softmax_cross_entropy(logits, t))
     return loss, float(np.mean(logits.argmax(axis=1) == t))
-
-
-def describe_machine():
-    try:
-        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-        library = f"{blas['name']} {blas.get('version', '')}"
-    except (TypeError, KeyError):  # NumPy 1 has no mode="dicts"
-        library = "BLAS: see numpy.show_config()"
-    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
-    return (f"Python {platform.python_version()}, NumPy {np.__version__} ({library}, "
-            f"BLAS threads: {threads}), {platform.machine()}, {os.cpu_count()} CPUs")
 
 
 def parse_arguments(argv):
@@ -291,15 +267,6 @@ def parse_arguments(argv):
     parser.add_argument("--check", action="store_true",
                         help=f"exit with status 1 if nnlib takes over {TARGET_RATIO}x the bound")
     return parser.parse_args(argv)
-
-
-def pin_blas_threads(threads):
-    """BLAS reads its thread count when NumPy is imported: set it and start again if it differs."""
-    wanted = str(threads)
-    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-    if threads and any(os.environ.get(name) != wanted for name in names):
-        os.environ.update(dict.fromkeys(names, wanted))
-        os.execv(sys.executable, [sys.executable, *sys.argv])
 
 
 def main(argv=None):

@@ -1,0 +1,66 @@
+"""What the benchmark scripts share: BLAS thread pinning, interleaved timing, the machine line.
+
+The scripts import it as a sibling module (``python benchmarks/NAME.py`` puts this folder first on
+the module search path).
+"""
+
+import os
+import platform
+import sys
+import time
+
+import numpy as np
+
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def pin_blas_threads(threads):
+    """BLAS reads its thread count when NumPy is imported: set it and start again if it differs.
+
+    Parameters
+    ----------
+    threads : int
+        0 keeps the libraries' defaults.
+    """
+    wanted = str(threads)
+    if threads and any(os.environ.get(name) != wanted for name in THREAD_VARIABLES):
+        os.environ.update(dict.fromkeys(THREAD_VARIABLES, wanted))
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+
+
+def time_interleaved(methods, repeats):
+    """Run every method ``repeats`` times, round-robin, so a busy machine slows them all alike.
+
+    Parameters
+    ----------
+    methods : dict
+        ``name -> callable`` taking no arguments.
+    repeats : int
+
+    Returns
+    -------
+    dict
+        ``name -> list of seconds``, one per run.
+    """
+    times = {name: [] for name in methods}
+    for _ in range(repeats):
+        for name, run in methods.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def describe_machine():
+    """One line: Python, NumPy and its BLAS, the CPU, and any thread limits in force."""
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        blas = f"{blas['name']} {blas.get('version', '')}".strip()
+    except (TypeError, KeyError):  # NumPy 1 has no mode="dicts"
+        blas = "BLAS: see numpy.show_config()"
+    limits = [f"{v}={os.environ[v]}" for v in THREAD_VARIABLES if v in os.environ]
+    return (
+        f"Python {platform.python_version()}, NumPy {np.__version__} ({blas}), "
+        f"{platform.machine()}, {os.cpu_count()} CPUs"
+        + (f", {' '.join(limits)}" if limits else ", default BLAS threads")
+    )
