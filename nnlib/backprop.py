@@ -44,23 +44,6 @@ def _hidden_layer(name, a):
     return activations.get(name)[0](a), a
 
 
-def _one_hot_like(aL, t):
-    """``t`` as one-hot rows shaped like ``aL``: boolean for integer labels, else in its dtype.
-
-    In arithmetic with ``aL``'s floats a boolean row acts exactly as the float one-hot row of
-    :func:`nnlib.losses.one_hot` (True is 1.0, False is 0.0), so the loss and gradient are the
-    same whichever form the targets come in; it is just cheaper to build.
-    """
-    if not isinstance(t, np.ndarray):
-        t = np.asarray(t)
-    n, k = aL.shape
-    if t.shape == (n,) and t.dtype.kind in "iu":  # integer labels
-        if n and ((t.dtype.kind == "i" and np.minimum.reduce(t) < 0) or np.maximum.reduce(t) >= k):
-            raise ValueError(f"labels must lie in [0, {k}), got {t.min()}..{t.max()}")
-        return t[:, None] == np.arange(k)
-    return losses._targets_as_one_hot(aL, t)
-
-
 def _output_loss_and_delta(aL, t, output, loss):
     """The batch-mean loss and ``delta_L = dLoss/daL`` for one output/loss pairing.
 
@@ -73,7 +56,7 @@ def _output_loss_and_delta(aL, t, output, loss):
         shifted -= np.maximum.reduce(aL, axis=1, keepdims=True)
         exp_a = np.exp(shifted)
         total = np.add.reduce(exp_a, axis=1, keepdims=True)
-        t_one_hot = _one_hot_like(exp_a, t)
+        t_one_hot = losses._targets_as_one_hot(exp_a, t)
         log_y = shifted
         log_y -= np.log(total)
         value = -np.add.reduce(np.multiply(t_one_hot, log_y, out=log_y), axis=None) / n

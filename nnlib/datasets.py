@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from nnlib.losses import one_hot
+
 DATA_DIR_ENV = "NNLIB_DATA_DIR"
 CACHE_DIR_ENV = "NNLIB_CACHE_DIR"
 
@@ -119,7 +121,7 @@ def load_mnist(split, *, normalize=True, flatten=True, one_hot_label=False):
     _check_labels(labels, len(images), labels_name)
     x = images.astype(np.float32) / np.float32(255) if normalize else images
     x = x.reshape(len(x), -1) if flatten else x.reshape(len(x), 1, *IMAGE_SHAPE)
-    t = _one_hot(labels) if one_hot_label else labels
+    t = one_hot(labels, NUM_CLASSES, dtype=np.float32) if one_hot_label else labels
     return x, t
 
 
@@ -371,10 +373,6 @@ def _check_labels(labels, count, name):
         raise DataFileError(f"{name}: {len(labels)} labels, expected one per image ({count})")
     if labels.size and labels.max() >= NUM_CLASSES:
         raise DataFileError(f"{name}: label {labels.max()}, expected digits 0..{NUM_CLASSES - 1}")
-
-
-def _one_hot(labels):
-    return (labels[:, None] == np.arange(NUM_CLASSES)).astype(np.float32)
 
 
 # --------------------------------------------------------------------------- safe unpickling

@@ -73,17 +73,19 @@ def mean_squared_error_grad(y, t):
     return (y - t) / _batch_size(y)
 
 
-def one_hot(labels, num_classes):
+def one_hot(labels, num_classes, dtype=np.float64):
     """Integer labels to one-hot rows.
 
     Parameters
     ----------
     labels : (N,) array_like of int
     num_classes : int
+    dtype : numpy dtype
+        Of the result; float32 for a float32 network, so no float64 copy is made on the way.
 
     Returns
     -------
-    (N, num_classes) float64 array with a single 1 per row.
+    (N, num_classes) array with a single 1 per row.
     """
     labels = np.asarray(labels)
     if not np.issubdtype(labels.dtype, np.integer):
@@ -92,7 +94,7 @@ def one_hot(labels, num_classes):
         raise ValueError(
             f"labels must lie in [0, {num_classes}), got {labels.min()}..{labels.max()}"
         )
-    return (labels[..., None] == np.arange(num_classes)).astype(np.float64)
+    return (labels[..., None] == np.arange(num_classes)).astype(dtype)
 
 
 def _targets_as_one_hot(y, t):
@@ -101,7 +103,7 @@ def _targets_as_one_hot(y, t):
     if t.shape == y.shape:
         return t.astype(y.dtype, copy=False)
     if t.shape == y.shape[:-1] and np.issubdtype(t.dtype, np.integer):
-        return one_hot(t, y.shape[-1]).astype(y.dtype, copy=False)
+        return one_hot(t, y.shape[-1], dtype=y.dtype)
     raise ValueError(
         f"targets must be one-hot with the shape of the predictions {y.shape} or integer labels "
         f"of shape {y.shape[:-1]}, got shape {t.shape} (dtype {t.dtype})"

@@ -185,3 +185,10 @@ def test_binary_cross_entropy_grad_is_sigmoid_minus_target():
 def test_binary_cross_entropy_rejects_mismatched_shapes():
     with pytest.raises(ValueError, match=r"\(3,\) and \(4,\)"):
         losses.binary_cross_entropy_with_logits(np.zeros(3), np.zeros(4))
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_one_hot_builds_the_requested_dtype(dtype):
+    rows = losses.one_hot(np.array([2, 0], dtype=np.uint8), 3, dtype=dtype)
+    assert rows.dtype == dtype
+    np.testing.assert_array_equal(rows, [[0, 0, 1], [1, 0, 0]])
