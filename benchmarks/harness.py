@@ -4,6 +4,7 @@ The scripts import it as a sibling module (``python benchmarks/NAME.py`` puts th
 the module search path).
 """
 
+import argparse
 import os
 import platform
 import sys
@@ -26,6 +27,28 @@ def pin_blas_threads(threads):
     if threads and any(os.environ.get(name) != wanted for name in THREAD_VARIABLES):
         os.environ.update(dict.fromkeys(THREAD_VARIABLES, wanted))
         os.execv(sys.executable, [sys.executable, *sys.argv])
+
+
+def argument_parser(description, target_ratio):
+    """A parser with the options every benchmark takes: ``--threads`` and ``--check``.
+
+    Parameters
+    ----------
+    description : str
+    target_ratio : float
+        The ratio to the lower bound that ``--check`` enforces.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The script adds its own ``--repeats`` options.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--threads", type=int, default=0,
+                        help="threads for NumPy's BLAS and for PyTorch (default: their defaults)")
+    parser.add_argument("--check", action="store_true",
+                        help=f"exit with status 1 if nnlib takes over {target_ratio}x the bound")
+    return parser
 
 
 def time_interleaved(methods, repeats):

@@ -19,13 +19,12 @@ Run from the repository root (see benchmarks/README.md):
     NNLIB_DATA_DIR=/path/to/data python benchmarks/inference.py
 """
 
-import argparse
 import statistics
 import sys
 from functools import partial
 
 import numpy as np
-from harness import describe_machine, pin_blas_threads, time_interleaved
+from harness import argument_parser, describe_machine, pin_blas_threads, time_interleaved
 
 from nnlib import datasets, network
 
@@ -111,15 +110,11 @@ def accuracy(predicted, t):
 
 
 def parse_arguments(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argument_parser(__doc__.split("\n\n")[0], TARGET_RATIO)
     parser.add_argument("--repeats", type=int, default=31,
                         help="runs of each batched method (default: 31)")
     parser.add_argument("--loop-repeats", type=int, default=5,
                         help="runs of the per-sample and batch-of-100 loops (default: 5)")
-    parser.add_argument("--threads", type=int, default=0,
-                        help="threads for NumPy's BLAS and for PyTorch (default: their defaults)")
-    parser.add_argument("--check", action="store_true",
-                        help=f"exit with status 1 if nnlib takes over {TARGET_RATIO}x the bound")
     return parser.parse_args(argv)
 
 

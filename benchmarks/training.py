@@ -29,12 +29,11 @@ Run from the repository root (see benchmarks/README.md):
     NNLIB_DATA_DIR=/path/to/data python benchmarks/training.py
 """
 
-import argparse
 import statistics
 import sys
 
 import numpy as np
-from harness import describe_machine, pin_blas_threads, time_interleaved
+from harness import argument_parser, describe_machine, pin_blas_threads, time_interleaved
 
 from nnlib import backprop, losses, network
 
@@ -260,12 +259,8 @@ def evaluate(params, x, t):
 
 
 def parse_arguments(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argument_parser(__doc__.split("\n\n")[0], TARGET_RATIO)
     parser.add_argument("--repeats", type=int, default=11, help="runs of each method (default: 11)")
-    parser.add_argument("--threads", type=int, default=0,
-                        help="threads for NumPy's BLAS and for PyTorch (default: theirs)")
-    parser.add_argument("--check", action="store_true",
-                        help=f"exit with status 1 if nnlib takes over {TARGET_RATIO}x the bound")
     return parser.parse_args(argv)
 
 
