@@ -1,4 +1,4 @@
-"""nnlib.backprop as chapters 5-7 and benchmarks/training.py use it.
+"""nnlib.backprop as chapters 6-8 and benchmarks/training.py use it.
 
 The training step reuses its temporaries in place (ReLU applied to the pre-activation, the softmax
 delta built in the exponentials' array, integer labels scattered into one-hot rows without the
