@@ -26,8 +26,9 @@ def as_float_array(x, name="x"):
     Integer and boolean input becomes float64, so that ``sigmoid([1, 2])`` works.
     """
     array = np.asarray(x)
-    if not np.issubdtype(array.dtype, np.floating):
-        if not (np.issubdtype(array.dtype, np.integer) or array.dtype == np.bool_):
+    kind = array.dtype.kind  # "f" floating, "i"/"u" integer, "b" bool (np.issubdtype is slower)
+    if kind != "f":
+        if kind not in "iub":
             raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
         array = array.astype(np.float64)
     return array
@@ -158,6 +159,11 @@ def check_seed_or_rng(rng, name="rng"):
     """``np.random.default_rng(rng)`` for None, an integer seed or a Generator; else TypeError."""
     if rng is None or isinstance(rng, np.random.Generator):
         return np.random.default_rng(rng)
+    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, numbers.Integral):
+        raise TypeError(
+            f"{name} must be a numpy.random.Generator, an integer seed or None, got "
+            f"{_describe(rng)}"
+        )
     return np.random.default_rng(check_int(rng, name, minimum=0))
 
 
@@ -172,21 +178,68 @@ def check_float_dtype(dtype, name="dtype"):
     return resolved
 
 
-def check_labels(t, name, num_classes=None):
+def check_labels(t, name, num_classes=None, *, ndim=1):
     """Return integer class labels ``t`` as an (N,) int array, each in ``[0, num_classes)``.
 
     Refuses floats, strings and booleans (a string label would compare unequal to every
-    prediction and give accuracy 0.0 without an error) and negative labels.
+    prediction and give accuracy 0.0 without an error) and negative labels. ``ndim`` (an int
+    or a tuple of them) allows other shapes, e.g. ``(0, 1)`` for one label or a batch of them.
     """
     labels = np.asarray(t)
     if labels.dtype == np.bool_ or not np.issubdtype(labels.dtype, np.integer):
         raise TypeError(f"{name} must hold integer class labels, got dtype {labels.dtype}")
-    require_ndim(labels, (1,), name)
+    require_ndim(labels, (ndim,) if isinstance(ndim, int) else ndim, name)
     if labels.size:
         low, high = int(labels.min()), int(labels.max())
-        if low < 0 or (num_classes is not None and high >= num_classes):
-            upper = "" if num_classes is None else f", {num_classes}"
+        if num_classes is None and low < 0:
+            raise ValueError(f"{name} must be non-negative, got labels from {low} to {high}")
+        if num_classes is not None and (low < 0 or high >= num_classes):
             raise ValueError(
-                f"{name} must lie in [0{upper}), got labels from {low} to {high}"
+                f"{name} must lie in [0, {num_classes}), got labels from {low} to {high}"
             )
     return labels
+
+
+def check_callable(value, name):
+    """Return ``value`` if it can be called, else raise ``TypeError`` naming what it got."""
+    if not callable(value):
+        raise TypeError(f"{name} must be a function, got {_describe(value)}")
+    return value
+
+
+def check_axis(axis, ndim, name="axis"):
+    """Return ``axis`` as an ``int`` in ``[0, ndim)``; negative axes count from the end."""
+    axis = check_int(axis, name)
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name} must lie in [{-ndim}, {ndim}) for a {ndim}-D array, got {axis}")
+    return axis % ndim
+
+
+def check_shape(shape, name="shape"):
+    """Return ``shape`` (an int or a sequence of ints >= 0) as a tuple of ``int``."""
+    if isinstance(shape, (numbers.Integral, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"{name} must be a tuple of integers, got {_describe(shape)}")
+    return tuple(check_int(n, f"{name}[{i}]", minimum=0) for i, n in enumerate(shape))
+
+
+def check_out(out, like, name="out"):
+    """Check an ``out=`` argument: None, or an array of ``like``'s shape and dtype.
+
+    NumPy would cast into an ``out`` of another dtype or broadcast into another shape with a
+    message that does not name the argument; a float64 result silently rounded into a float32
+    ``out`` would break "float32 in, float32 out" the other way round.
+    """
+    if out is None:
+        return None
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"{name} must be a NumPy array or None, got {_describe(out)}")
+    if out.shape != like.shape or out.dtype != like.dtype:
+        raise ValueError(
+            f"{name} must have the input's shape {like.shape} and dtype {like.dtype}, got "
+            f"{_describe(out)}"
+        )
+    if not out.flags.writeable:
+        raise ValueError(f"{name} must be writeable, got a read-only array")
+    return out

@@ -1,12 +1,15 @@
 """Activation functions and their derivatives, for batches of any shape.
 
 Every function keeps the floating dtype it is given (float32 in, float32 out) and is written in a
-form that neither overflows nor warns at extreme inputs.
+form that neither overflows nor warns at extreme inputs. NaN in gives NaN out, at the same place:
+no function here turns a NaN into a number (the step function included), so a NaN weight always
+reaches a network's logits, where :mod:`nnlib.network` and :mod:`nnlib.backprop` catch it. The
+functions work element-wise on arrays of any shape, an empty one included.
 """
 
 import numpy as np
 
-from nnlib._checks import as_float_array, require_same_shape
+from nnlib._checks import as_float_array, check_axis, check_out, require_same_shape
 
 
 def step(x):
@@ -19,10 +22,11 @@ def step(x):
     Returns
     -------
     (...) array
-        0.0 or 1.0, in ``x``'s floating dtype (float64 for integer input).
+        0.0 or 1.0, in ``x``'s floating dtype (float64 for integer input); NaN where ``x`` is
+        NaN (``(x > 0).astype(float)`` would make it 0).
     """
     x = as_float_array(x)
-    return (x > 0).astype(x.dtype)
+    return np.heaviside(x, 0).astype(x.dtype, copy=False)
 
 
 def step_grad(x):
@@ -36,10 +40,10 @@ def step_grad(x):
 
     Returns
     -------
-    (...) array of zeros, in ``x``'s floating dtype.
+    (...) array of zeros, in ``x``'s floating dtype (NaN where ``x`` is NaN).
     """
     x = as_float_array(x)
-    return np.zeros_like(x)
+    return np.where(np.isnan(x), x, 0).astype(x.dtype, copy=False)
 
 
 def sigmoid(x, out=None):
@@ -63,6 +67,7 @@ def sigmoid(x, out=None):
         Values in [0, 1], in ``x``'s floating dtype (``out``, when given).
     """
     x = as_float_array(x)
+    check_out(out, x)
     e = np.exp(-np.abs(x))
     numerator = np.maximum(e, x >= 0, out=out)
     e += 1
@@ -99,6 +104,7 @@ def relu(x, out=None):
     (...) array, in ``x``'s floating dtype (``out``, when given).
     """
     x = as_float_array(x)
+    check_out(out, x)
     return np.maximum(x, 0, out=out)
 
 
@@ -142,9 +148,10 @@ def identity_grad(x):
 
     Returns
     -------
-    (...) array of ones, in ``x``'s floating dtype.
+    (...) array of ones, in ``x``'s floating dtype (NaN where ``x`` is NaN).
     """
-    return np.ones_like(as_float_array(x))
+    x = as_float_array(x)
+    return np.where(np.isnan(x), x, 1).astype(x.dtype, copy=False)
 
 
 def softmax(a, axis=-1):
@@ -167,9 +174,7 @@ def softmax(a, axis=-1):
     (..., K) array
         Non-negative, summing to 1 along ``axis``, in ``a``'s floating dtype.
     """
-    a = as_float_array(a, "a")
-    if a.ndim == 0:
-        raise ValueError(f"softmax needs at least one axis, got shape {a.shape}")
+    a = _check_class_axis(a, axis)
     with np.errstate(over="ignore"):
         shifted = a - np.max(a, axis=axis, keepdims=True)
     exp_a = np.exp(shifted)
@@ -196,11 +201,22 @@ def softmax_grad(a, upstream, axis=-1):
     (..., K) array
         ``dL/da``.
     """
-    a = as_float_array(a, "a")
+    a = _check_class_axis(a, axis)
     upstream = as_float_array(upstream, "upstream")
     require_same_shape(a, upstream, "a", "upstream")
     y = softmax(a, axis=axis)
     return y * (upstream - np.sum(upstream * y, axis=axis, keepdims=True))
+
+
+def _check_class_axis(a, axis):
+    """``a`` as a floating array with at least one axis, ``axis`` one of them and not empty."""
+    a = as_float_array(a, "a")
+    if a.ndim == 0:
+        raise ValueError(f"a must have at least one axis (the classes), got shape {a.shape}")
+    axis = check_axis(axis, a.ndim)
+    if a.shape[axis] == 0:
+        raise ValueError(f"a must have at least one class along axis {axis}, got shape {a.shape}")
+    return a
 
 
 ACTIVATIONS = {
@@ -211,20 +227,21 @@ ACTIVATIONS = {
 }
 
 
-def get(name):
+def get(name, argument="name"):
     """Look up an element-wise activation and its derivative by name.
 
     Parameters
     ----------
     name : {"step", "sigmoid", "relu", "identity"}
+    argument : str
+        What the caller calls ``name`` (e.g. ``"hidden"``), for the error message.
 
     Returns
     -------
     (function, derivative) : tuple of callables
     """
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
+    if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ValueError(
-            f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}"
-        ) from None
+            f"{argument}: unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}"
+        )
+    return ACTIVATIONS[name]

@@ -8,13 +8,35 @@ the loss back to ``W1``, one matrix product per step:
   activation's derivative cancels, leaving ``(y - t) / N``);
 - ``dW_i = z_{i-1}.T @ delta_i`` and ``db_i = sum(delta_i, axis=0)``;
 - ``delta_{i-1} = (delta_i @ W_i.T) * h'(a_{i-1})`` (times the dropout mask, if any).
+
+These functions run hundreds of times an epoch, so each checks its arguments once per call and
+cheaply: the parameters' keys, types and shapes, one pass over ``x`` for NaN and infinity, and
+the (N, K) logits instead of every weight (a NaN weight always reaches the logits, see
+:mod:`nnlib.network`). ``benchmarks/checks_cost.py`` measures what the checks cost.
 """
 
 import numpy as np
 
 from nnlib import activations, losses
+from nnlib._checks import (
+    _describe,
+    check_array,
+    check_int,
+    check_real,
+    check_rng,
+    check_seed_or_rng,
+    require_finite,
+)
 from nnlib.dropout import dropout
-from nnlib.network import accuracy, affine, check_input, layer_count
+from nnlib.network import (
+    _affine,
+    _check_input,
+    _labels,
+    _require_finite_logits,
+    accuracy,
+    layer_count,
+    output_activation,
+)
 
 LOSSES = ("cross_entropy", "mse")
 
@@ -47,7 +69,8 @@ def _hidden_layer(name, a):
 def _output_loss_and_delta(aL, t, output, loss):
     """The batch-mean loss and ``delta_L = dLoss/daL`` for one output/loss pairing.
 
-    ``aL`` is the caller's own new array, and may be overwritten.
+    ``aL`` is the caller's own new array, and may be overwritten; ``t`` has been through
+    :func:`_targets`.
     """
     n = aL.shape[0]
     if loss == "cross_entropy" and output == "softmax":
@@ -56,43 +79,67 @@ def _output_loss_and_delta(aL, t, output, loss):
         shifted -= np.maximum.reduce(aL, axis=1, keepdims=True)
         exp_a = np.exp(shifted)
         total = np.add.reduce(exp_a, axis=1, keepdims=True)
-        t_one_hot = losses._targets_as_one_hot(exp_a, t)
         log_y = shifted
         log_y -= np.log(total)
-        value = -np.add.reduce(np.multiply(t_one_hot, log_y, out=log_y), axis=None) / n
+        value = -np.add.reduce(np.multiply(t, log_y, out=log_y), axis=None) / n
         delta = np.divide(exp_a, total, out=exp_a)  # the softmax output y
-        delta -= t_one_hot
+        delta -= t
         delta /= n
         return value, delta
-    if loss == "cross_entropy" and output == "sigmoid":
-        t = np.asarray(t, dtype=aL.dtype).reshape(aL.shape)
+    if loss == "cross_entropy":  # sigmoid: _check_options allows no other output
         value = losses.binary_cross_entropy_with_logits(aL, t)
         return value, losses.binary_cross_entropy_with_logits_grad(aL, t)
-    if loss == "mse":
-        y = _apply_output(aL, output)
-        t = np.asarray(t, dtype=aL.dtype).reshape(aL.shape)
-        value = losses.mean_squared_error(y, t)
-        dy = losses.mean_squared_error_grad(y, t)
-        if output == "identity":
-            return value, dy
-        if output == "sigmoid":
-            return value, dy * y * (1 - y)
-        if output == "softmax":
-            return value, activations.softmax_grad(aL, dy)
-    if loss not in LOSSES:
+    y = output_activation(output)(aL)
+    value = losses.mean_squared_error(y, t)
+    dy = losses.mean_squared_error_grad(y, t)
+    if output == "identity":
+        return value, dy
+    if output == "sigmoid":
+        return value, dy * y * (1 - y)
+    return value, activations.softmax_grad(aL, dy)
+
+
+def _check_options(hidden, output, loss, dropout_rate):
+    """Check the names of a training step's activations and loss, and the dropout rate."""
+    activations.get(hidden, "hidden")
+    output_activation(output)
+    if not isinstance(loss, str) or loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {LOSSES}")
-    raise ValueError(
-        f"cross_entropy needs a softmax or sigmoid output, got {output!r} "
-        "(use loss='mse' for an identity output)"
-    )
+    if loss == "cross_entropy" and output == "identity":
+        raise ValueError(
+            f"cross_entropy needs a softmax or sigmoid output, got {output!r} "
+            "(use loss='mse' for an identity output)"
+        )
+    dropout_rate = check_real(dropout_rate, "dropout_rate")
+    if not 0 <= dropout_rate < 1:
+        raise ValueError(f"dropout_rate must be in [0, 1), got {dropout_rate}")
+    return dropout_rate
 
 
-def _apply_output(aL, output):
+def _targets(t, aL, output, loss):
+    """``t`` as an array shaped like the logits ``aL`` (N, K), in their dtype.
+
+    Integer labels (N,) become one-hot rows for a softmax output; for a single output (K = 1)
+    the targets may be a vector (N,). Any other shape is refused, even with the right number of
+    elements: reshaping (K, N) targets into (N, K) would scramble them.
+    """
+    n, k = aL.shape
     if output == "softmax":
-        return activations.softmax(aL)
-    if output in ("sigmoid", "identity"):
-        return activations.get(output)[0](aL)
-    raise ValueError(f"unknown output activation {output!r}")
+        return losses._targets_as_one_hot(aL, t)  # checks the labels or the one-hot rows
+    t = check_array(t, "t", finite=True)
+    if k == 1 and t.shape == (n,):
+        t = t.reshape(n, 1)
+    if t.shape != (n, k):
+        raise ValueError(
+            f"t must have shape (N, K) = {(n, k)}, one target per sample and output, got shape "
+            f"{t.shape}" + (" (transposed?)" if t.shape == (k, n) else "")
+        )
+    if loss == "cross_entropy" and (t.min() < 0 or t.max() > 1):
+        raise ValueError(
+            f"t must hold targets in [0, 1] for binary cross-entropy, got values from {t.min()} "
+            f"to {t.max()}"
+        )
+    return t.astype(aL.dtype, copy=False)
 
 
 def gradients(
@@ -113,8 +160,10 @@ def gradients(
     params : dict
         ``W1, b1, ..., WL, bL`` (see :mod:`nnlib.network`).
     x : (N, D) array_like
-        A batch of inputs.
-    t : (N, K) targets, or (N,) integer labels for a softmax output
+        A batch of inputs, finite.
+    t : (N, K) targets, or (N,) integer labels for a softmax output (with either loss)
+        A single output (K = 1) also takes its targets as an (N,) vector. Targets of another
+        shape are refused, even with N * K elements: they are never reshaped.
     hidden : {"sigmoid", "relu", "identity"}
         Activation of the hidden layers.
     output : {"softmax", "sigmoid", "identity"}
@@ -135,10 +184,15 @@ def gradients(
         ``grads["W1"]`` etc., each shaped like its parameter.
     """
     count = layer_count(params)
-    x = check_input(params, x)
+    dropout_rate = _check_options(hidden, output, loss, dropout_rate)
+    if dropout_rate > 0 and rng is None:
+        raise ValueError("dropout_rate > 0 needs rng, a numpy.random.Generator for the masks")
+    if rng is not None:
+        check_rng(rng)
+    x = check_array(x, "x")
     if x.ndim != 2:
         raise ValueError(f"x must be a 2-D batch (N, D), got shape {x.shape}")
-    activations.get(hidden)  # rejects an unknown name before any work
+    x = _check_input(params, x)
 
     inputs = [x]  # z_0 .. z_{L-1}: what each layer multiplies
     pre_activations = []  # a_1 .. a_{L-1}, or None where h' needs only h(a)
@@ -146,7 +200,7 @@ def gradients(
     masks = []
     z = x
     for i in range(1, count):
-        hz, a = _hidden_layer(hidden, affine(z, params[f"W{i}"], params[f"b{i}"]))
+        hz, a = _hidden_layer(hidden, _affine(z, params[f"W{i}"], params[f"b{i}"]))
         if dropout_rate == 0:
             z, mask = hz, None  # what dropout() returns for rate 0, without the call
         else:
@@ -155,10 +209,15 @@ def gradients(
         activated.append(hz)
         masks.append(mask)
         inputs.append(z)
-    aL = affine(z, params[f"W{count}"], params[f"b{count}"])
-    if output != "softmax" and np.ndim(t) == 1:
-        t = np.reshape(t, (-1, 1))
+    aL = _affine(z, params[f"W{count}"], params[f"b{count}"])
+    _require_finite_logits(params, aL)
+    t = _targets(t, aL, output, loss)
     value, delta = _output_loss_and_delta(aL, t, output, loss)
+    if not np.isfinite(value):
+        raise ValueError(
+            f"the loss is {float(value)}: the logits are so far apart that it overflows "
+            "(the weights have grown too large; lower the learning rate)"
+        )
 
     grads = {}
     for i in range(count, 0, -1):
@@ -177,20 +236,59 @@ def gradients(
 def sgd_update(params, grads, learning_rate):
     """One gradient-descent step, in place: ``p -= learning_rate * grad`` for every parameter.
 
+    Everything is checked before the first parameter changes, so a refused call leaves
+    ``params`` as it was.
+
     Parameters
     ----------
     params : dict of arrays
-        Updated in place (pass a copy to keep the original).
+        Floating arrays, updated in place (pass a copy to keep the original).
     grads : dict of arrays
-        Same keys and shapes as ``params``.
+        Same keys and shapes as ``params``; finite.
     learning_rate : float
+        Positive and finite.
     """
+    learning_rate = _check_learning_rate(learning_rate)
+    for argument, mapping in (("params", params), ("grads", grads)):
+        if not isinstance(mapping, dict):
+            raise TypeError(f"{argument} must be a dict of arrays, got {_describe(mapping)}")
+    if set(grads) != set(params):
+        raise ValueError(
+            f"grads must have the keys of params: missing {sorted(set(params) - set(grads))}, "
+            f"unknown {sorted(set(grads) - set(params))}"
+        )
+    for name, param in params.items():
+        if not isinstance(param, np.ndarray) or param.dtype.kind != "f":
+            raise TypeError(
+                f"params[{name!r}] must be a floating NumPy array (it is updated in place), "
+                f"got {_describe(param)}"
+            )
+    _require_writeable(params)
+    checked = {}
     for name, grad in grads.items():
         param = params[name]
-        shape = grad.shape if isinstance(grad, np.ndarray) else np.shape(grad)
-        if shape != param.shape:
-            raise ValueError(f"grads[{name!r}] has shape {shape} but params has {param.shape}")
+        grad = check_array(grad, f"grads[{name!r}]")
+        if grad.shape != param.shape:
+            raise ValueError(
+                f"grads[{name!r}] has shape {grad.shape} but params has {param.shape}"
+            )
+        require_finite(grad, f"grads[{name!r}]")
+        checked[name] = grad
+    for name, grad in checked.items():
+        param = params[name]
         param -= param.dtype.type(learning_rate) * grad
+
+
+def _require_writeable(params):
+    """Refuse read-only parameters before the first one is updated, not half-way through."""
+    for name, param in params.items():
+        if not param.flags.writeable:
+            raise ValueError(f"params[{name!r}] is read-only, so it cannot be updated in place")
+
+
+def _check_learning_rate(learning_rate):
+    """A learning rate of NaN, infinity, None or <= 0 would ruin every parameter: refuse it."""
+    return check_real(learning_rate, "learning_rate", positive=True)
 
 
 def sgd_step(
@@ -227,9 +325,11 @@ def sgd_step(
     float
         The batch-mean loss before the step (of the dropped-out network, when dropout is on).
     """
+    learning_rate = _check_learning_rate(learning_rate)
     value, grads = gradients(
         params, x, t, hidden=hidden, output=output, loss=loss, dropout_rate=dropout_rate, rng=rng
     )
+    _require_writeable(params)
     for name, grad in grads.items():
         param = params[name]
         grad *= param.dtype.type(learning_rate)  # the product sgd_update computes, in place
@@ -283,18 +383,29 @@ def train_sgd(
         ``loss``: the mean mini-batch loss of every epoch; with ``validation``, also
         ``train_accuracy`` and ``val_accuracy``.
     """
+    layer_count(params)  # before copying: params must be a dict of W1, b1, ...
+    learning_rate = _check_learning_rate(learning_rate)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    dropout_rate = _check_options(hidden, output, loss, dropout_rate)
+    rng = check_seed_or_rng(rng)
     params = {name: np.array(value, copy=True) for name, value in params.items()}
-    x = check_input(params, x)
+    x = check_array(x, "x")
+    if x.ndim != 2:
+        raise ValueError(f"x must be a 2-D batch (N, D), got shape {x.shape}")
+    x = _check_input(params, x)
     t = np.asarray(t)
     n = x.shape[0]
-    if t.shape[0] != n:
+    if t.ndim not in (1, 2) or t.shape[0] != n:
         raise ValueError(
             f"x has shape {x.shape} but t has shape {t.shape}: need one target per row"
         )
-    batch_size = n if batch_size is None else int(batch_size)
+    if batch_size is None:
+        batch_size = n
+    batch_size = check_int(batch_size, "batch_size")
     if not 1 <= batch_size <= n:
         raise ValueError(f"batch_size must be in [1, {n}], got {batch_size}")
-    rng = np.random.default_rng(rng)
+    if validation is not None:
+        _check_validation(params, validation)
     history = {"loss": []}
     if validation is not None:
         history["train_accuracy"] = []
@@ -326,3 +437,16 @@ def train_sgd(
             history["train_accuracy"].append(accuracy(params, x, t, hidden))
             history["val_accuracy"].append(accuracy(params, *validation, hidden))
     return params, history
+
+
+def _check_validation(params, validation):
+    """``validation`` must be a pair ``(x_val, t_val)`` that :func:`accuracy` accepts."""
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        raise TypeError(f"validation must be a pair (x_val, t_val), got {_describe(validation)}")
+    x_val = _check_input(params, validation[0], ndim=(2,), name="validation[0]")
+    labels = _labels(validation[1], "validation[1]")
+    if labels.shape != (x_val.shape[0],):
+        raise ValueError(
+            f"validation: x_val has shape {x_val.shape} but t_val has shape "
+            f"{np.shape(validation[1])}: need one target per row"
+        )

@@ -8,12 +8,23 @@ Each unit is kept or dropped independently (a Bernoulli mask). Drawing a fixed n
 
 import numpy as np
 
-from nnlib._checks import as_float_array
+from nnlib._checks import (
+    as_float_array,
+    check_array,
+    check_bool,
+    check_float_dtype,
+    check_real,
+    check_rng,
+    check_shape,
+    require_same_shape,
+)
 
 
 def _check_rate(rate):
+    rate = check_real(rate, "rate")
     if not 0.0 <= rate < 1.0:
-        raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
+        raise ValueError(f"rate (the dropout rate) must be in [0, 1), got {rate}")
+    return rate
 
 
 def dropout_mask(shape, rate, rng, dtype=np.float32):
@@ -26,15 +37,17 @@ def dropout_mask(shape, rate, rng, dtype=np.float32):
     rate : float in [0, 1)
         Probability of dropping a unit.
     rng : numpy.random.Generator
-    dtype : floating dtype
+    dtype : float32 or float64
 
     Returns
     -------
     array of ``shape`` and ``dtype``
     """
-    _check_rate(rate)
-    dtype = np.dtype(dtype)
-    draws = rng.random(shape, dtype=dtype if dtype in (np.float32, np.float64) else np.float64)
+    shape = check_shape(shape)
+    rate = _check_rate(rate)
+    check_rng(rng)
+    dtype = check_float_dtype(dtype)
+    draws = rng.random(shape, dtype=dtype)
     keep = draws >= rate
     return keep.astype(dtype) * dtype.type(1.0 / (1.0 - rate))
 
@@ -61,7 +74,10 @@ def dropout(x, rate, rng=None, training=True):
         The scaled keep-mask to pass to :func:`dropout_backward`; None when nothing was dropped.
     """
     x = as_float_array(x)
-    _check_rate(rate)
+    rate = _check_rate(rate)
+    training = check_bool(training, "training")
+    if rng is not None:
+        check_rng(rng)
     if not training or rate == 0.0:
         return x, None
     if rng is None:
@@ -87,6 +103,6 @@ def dropout_backward(upstream, mask):
     upstream = as_float_array(upstream, "upstream")
     if mask is None:
         return upstream
-    if np.shape(mask) != upstream.shape:
-        raise ValueError(f"mask has shape {np.shape(mask)} but upstream has shape {upstream.shape}")
+    mask = check_array(mask, "mask")
+    require_same_shape(mask, upstream, "mask", "upstream")
     return upstream * mask

@@ -7,11 +7,25 @@ so it carries the ``1 / N`` factor.
 
 Cross-entropy targets come in two forms: one-hot rows ``t`` of shape (N, K), or integer labels of
 shape (N,). Both give the same loss.
+
+Every function refuses an empty batch and NaN or infinity in its predictions and targets (a loss
+of NaN is never returned for bad input): the checks are one pass over the (N, K) outputs, which is
+small next to the matrix products that produced them.
 """
 
 import numpy as np
 
-from nnlib._checks import as_float_array, require_ndim, require_same_shape
+from nnlib._checks import (
+    as_float_array,
+    check_array,
+    check_choice,
+    check_float_dtype,
+    check_int,
+    check_labels,
+    check_real,
+    require_finite,
+    require_same_shape,
+)
 from nnlib.activations import sigmoid, softmax
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -22,13 +36,28 @@ def _reduce(per_sample, reduction):
         return per_sample.mean(dtype=per_sample.dtype)
     if reduction == "sum":
         return per_sample.sum(dtype=per_sample.dtype)
-    if reduction == "none":
-        return per_sample
-    raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    return per_sample
 
 
-def _batch_size(y):
-    return y.shape[0] if y.ndim > 1 else 1
+def _predictions(y, name, ndim=None):
+    """``y`` as a floating, finite, non-empty array (with at least one output per sample)."""
+    y = check_array(y, name, ndim=ndim, finite=True, nonempty=True)
+    if y.ndim == 0:
+        raise ValueError(f"{name} must have an output axis (K,), got a scalar")
+    return y
+
+
+def _targets_like(y, t, name_y, name_t):
+    """Float targets ``t`` of ``y``'s shape and dtype, finite."""
+    t = as_float_array(t, name_t)
+    require_same_shape(y, t, name_y, name_t)
+    require_finite(t, name_t)
+    return t.astype(y.dtype, copy=False)
+
+
+def _samples(y):
+    """The number of samples N of a batch ``y`` of shape (..., K): every axis but the last."""
+    return y.size // y.shape[-1]
 
 
 def mean_squared_error(y, t, reduction="mean"):
@@ -39,7 +68,7 @@ def mean_squared_error(y, t, reduction="mean"):
     Parameters
     ----------
     y : (N, K) or (K,) array_like
-        Predictions.
+        Predictions (any leading axes (..., K) are samples too).
     t : same shape as ``y``
         Targets.
     reduction : {"mean", "sum", "none"}
@@ -48,9 +77,9 @@ def mean_squared_error(y, t, reduction="mean"):
     -------
     float array: scalar, or (N,) for ``reduction="none"``.
     """
-    y = as_float_array(y, "y")
-    t = np.asarray(t, dtype=y.dtype)
-    require_same_shape(y, t, "y", "t")
+    y = _predictions(y, "y")
+    t = _targets_like(y, t, "y", "t")
+    check_choice(reduction, "reduction", _REDUCTIONS)
     per_sample = 0.5 * np.sum((y - t) ** 2, axis=-1)
     return _reduce(per_sample, reduction)
 
@@ -61,16 +90,16 @@ def mean_squared_error_grad(y, t):
     Parameters
     ----------
     y : (N, K) or (K,) array_like
+        Or (..., K): every axis but the last counts samples, as in :func:`mean_squared_error`.
     t : same shape as ``y``
 
     Returns
     -------
-    same shape as ``y``: ``(y - t) / N``.
+    same shape as ``y``: ``(y - t) / N``, N the number of samples (1 for a single (K,) one).
     """
-    y = as_float_array(y, "y")
-    t = np.asarray(t, dtype=y.dtype)
-    require_same_shape(y, t, "y", "t")
-    return (y - t) / _batch_size(y)
+    y = _predictions(y, "y")
+    t = _targets_like(y, t, "y", "t")
+    return (y - t) / _samples(y)
 
 
 def one_hot(labels, num_classes, dtype=np.float64):
@@ -79,33 +108,40 @@ def one_hot(labels, num_classes, dtype=np.float64):
     Parameters
     ----------
     labels : (N,) array_like of int
+        Each in ``[0, num_classes)``; a single label (a 0-D array) gives a single row.
     num_classes : int
-    dtype : numpy dtype
+    dtype : float32 or float64
         Of the result; float32 for a float32 network, so no float64 copy is made on the way.
 
     Returns
     -------
     (N, num_classes) array with a single 1 per row.
     """
-    labels = np.asarray(labels)
-    if not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"labels must be integers, got dtype {labels.dtype}")
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(
-            f"labels must lie in [0, {num_classes}), got {labels.min()}..{labels.max()}"
-        )
+    num_classes = check_int(num_classes, "num_classes", minimum=1)
+    labels = check_labels(labels, "labels", num_classes, ndim=(0, 1))
+    dtype = check_float_dtype(dtype)
     return (labels[..., None] == np.arange(num_classes)).astype(dtype)
 
 
 def _targets_as_one_hot(y, t):
-    """Return ``t`` as one-hot rows shaped like ``y``, accepting one-hot or integer labels."""
+    """Return ``t`` as one-hot rows shaped like ``y``, accepting one-hot or integer labels.
+
+    ``y`` is a checked floating (N, K) or (K,) array; ``t`` is checked here.
+    """
     t = np.asarray(t)
     if t.shape == y.shape:
-        return t.astype(y.dtype, copy=False)
-    if t.shape == y.shape[:-1] and np.issubdtype(t.dtype, np.integer):
-        return one_hot(t, y.shape[-1], dtype=y.dtype)
+        return _targets_like(y, t, "predictions", "t")
+    if t.shape == y.shape[:-1]:
+        if np.issubdtype(t.dtype, np.floating):
+            raise TypeError(
+                f"t has the shape of labels {t.shape} but dtype {t.dtype}: class labels must be "
+                "integers (t.astype(int)), or give one-hot rows of the predictions' shape "
+                f"{y.shape}"
+            )
+        labels = check_labels(t, "t's labels", y.shape[-1], ndim=(0, 1))
+        return (labels[..., None] == np.arange(y.shape[-1])).astype(y.dtype)
     raise ValueError(
-        f"targets must be one-hot with the shape of the predictions {y.shape} or integer labels "
+        f"t must be one-hot rows with the shape of the predictions {y.shape} or integer labels "
         f"of shape {y.shape[:-1]}, got shape {t.shape} (dtype {t.dtype})"
     )
 
@@ -120,24 +156,32 @@ def cross_entropy_error(y, t, reduction="mean", eps=1e-7):
     Parameters
     ----------
     y : (N, K) or (K,) array_like
-        Probabilities (each row sums to 1).
+        Probabilities (each row sums to 1), in [0, 1].
     t : (N, K) one-hot or (N,) integer labels
     reduction : {"mean", "sum", "none"}
-    eps : float
+    eps : float in [0, 1)
 
     Returns
     -------
     float array: scalar, or (N,) for ``reduction="none"``.
     """
-    y = as_float_array(y, "y")
-    require_ndim(y, (1, 2), "y")
+    y = _predictions(y, "y", ndim=(1, 2))
+    if y.min() < 0 or y.max() > 1:
+        raise ValueError(
+            f"y must hold probabilities in [0, 1], got values from {y.min()} to {y.max()} "
+            "(for logits use softmax_cross_entropy)"
+        )
     t = _targets_as_one_hot(y, t)
+    check_choice(reduction, "reduction", _REDUCTIONS)
+    eps = check_real(eps, "eps", minimum=0, below=1)
     per_sample = -np.sum(t * np.log(y + eps), axis=-1)
     return _reduce(per_sample, reduction)
 
 
 def log_softmax(a):
     """``log(softmax(a))`` along the last axis, computed as ``a - logsumexp(a)``.
+
+    Like :func:`nnlib.activations.softmax`, NaN in gives NaN out.
 
     Parameters
     ----------
@@ -148,6 +192,8 @@ def log_softmax(a):
     (..., K) array, all <= 0.
     """
     a = as_float_array(a, "a")
+    if a.ndim == 0 or a.shape[-1] == 0:
+        raise ValueError(f"a must have at least one class along its last axis, got shape {a.shape}")
     with np.errstate(over="ignore"):
         shifted = a - np.max(a, axis=-1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
@@ -156,7 +202,7 @@ def log_softmax(a):
 def softmax_cross_entropy(logits, t, reduction="mean"):
     """Cross-entropy of ``softmax(logits)``, computed from the logits with log-sum-exp.
 
-    Stable for any logits: no ``exp`` overflows and no ``log(0)`` occurs.
+    Stable for any finite logits: no ``exp`` overflows and no ``log(0)`` occurs.
 
     Parameters
     ----------
@@ -168,9 +214,9 @@ def softmax_cross_entropy(logits, t, reduction="mean"):
     -------
     float array: scalar, or (N,) for ``reduction="none"``.
     """
-    logits = as_float_array(logits, "logits")
-    require_ndim(logits, (1, 2), "logits")
+    logits = _predictions(logits, "logits", ndim=(1, 2))
     t = _targets_as_one_hot(logits, t)
+    check_choice(reduction, "reduction", _REDUCTIONS)
     per_sample = -np.sum(t * log_softmax(logits), axis=-1)
     return _reduce(per_sample, reduction)
 
@@ -189,10 +235,17 @@ def softmax_cross_entropy_grad(logits, t):
     -------
     same shape as ``logits``.
     """
-    logits = as_float_array(logits, "logits")
-    require_ndim(logits, (1, 2), "logits")
+    logits = _predictions(logits, "logits", ndim=(1, 2))
     t = _targets_as_one_hot(logits, t)
-    return (softmax(logits) - t) / _batch_size(logits)
+    return (softmax(logits) - t) / _samples(logits)
+
+
+def _binary_targets(x, z):
+    """Targets ``z`` of ``x``'s shape and dtype, each in [0, 1]."""
+    z = _targets_like(x, z, "x", "z")
+    if z.min() < 0 or z.max() > 1:
+        raise ValueError(f"z must hold targets in [0, 1], got values from {z.min()} to {z.max()}")
+    return z
 
 
 def binary_cross_entropy_with_logits(x, z, reduction="mean"):
@@ -214,9 +267,9 @@ def binary_cross_entropy_with_logits(x, z, reduction="mean"):
     -------
     float array: scalar, or shaped like ``x`` for ``reduction="none"``.
     """
-    x = as_float_array(x, "x")
-    z = np.asarray(z, dtype=x.dtype)
-    require_same_shape(x, z, "x", "z")
+    x = check_array(x, "x", finite=True, nonempty=True)
+    z = _binary_targets(x, z)
+    check_choice(reduction, "reduction", _REDUCTIONS)
     elementwise = np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x)))
     return _reduce(elementwise, reduction)
 
@@ -236,7 +289,6 @@ def binary_cross_entropy_with_logits_grad(x, z):
     -------
     same shape as ``x``.
     """
-    x = as_float_array(x, "x")
-    z = np.asarray(z, dtype=x.dtype)
-    require_same_shape(x, z, "x", "z")
+    x = check_array(x, "x", finite=True, nonempty=True)
+    z = _binary_targets(x, z)
     return (sigmoid(x) - z) / x.size

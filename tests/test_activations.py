@@ -236,3 +236,42 @@ def test_out_argument_writes_in_place_with_the_same_values(name, dtype):
     result = function(x, out=x)
     assert result is x
     np.testing.assert_array_equal(x, expected)
+
+
+# --- NaN is passed on, never turned into a number ----------------------------------------
+
+
+@given(data=st.data())
+def test_every_activation_and_derivative_keeps_nan_where_it_was(data):
+    x = data.draw(finite_arrays(np.float64, bound=1e3))
+    nan_at = data.draw(hnp.arrays(np.bool_, x.shape))
+    x[nan_at] = np.nan
+    for name in ("step", "sigmoid", "relu", "identity"):
+        for function in activations.get(name):
+            np.testing.assert_array_equal(np.isnan(function(x)), nan_at, err_msg=name)
+
+
+def test_step_of_nan_is_nan_not_zero():
+    # (x > 0).astype(float) would give 0, and a NaN weight would vanish behind a step layer.
+    assert np.isnan(activations.step(np.array([np.nan]))[0])
+
+
+def test_softmax_row_with_a_nan_is_all_nan_and_other_rows_are_untouched():
+    y = activations.softmax(np.array([[0.0, np.nan], [0.0, 0.0]]))
+    assert np.isnan(y[0]).all()
+    np.testing.assert_array_equal(y[1], [0.5, 0.5])
+
+
+def test_out_of_another_dtype_is_refused_rather_than_cast():
+    with pytest.raises(ValueError, match="out must have the input's shape"):
+        activations.sigmoid(np.zeros(3), out=np.zeros(3, dtype=np.float32))
+
+
+def test_softmax_axis_out_of_range_names_axis():
+    with pytest.raises(ValueError, match=r"axis must lie in \[-2, 2\)"):
+        activations.softmax(np.zeros((2, 3)), axis=2)
+
+
+def test_unknown_activation_names_the_callers_argument():
+    with pytest.raises(ValueError, match="hidden: unknown activation 'tanh'"):
+        activations.get("tanh", "hidden")

@@ -161,3 +161,71 @@ def test_train_sgd_rejects_bad_batch_size_and_target_count():
         backprop.train_sgd(params, XOR_X, XOR_T, batch_size=0, output="sigmoid")
     with pytest.raises(ValueError, match=r"\(4, 2\).*\(3,\)"):
         backprop.train_sgd(params, XOR_X, XOR_T[:3], output="sigmoid")
+
+
+# --- refusing bad input (issue 10's examples) --------------------------------------------------
+
+
+@pytest.mark.parametrize(("output", "loss"), [("sigmoid", "cross_entropy"), ("identity", "mse"),
+                                              ("softmax", "cross_entropy")])
+def test_transposed_targets_are_refused_not_reshaped(output, loss):
+    params = network.init_params([3, 2], rng=0, dtype=np.float64)
+    t = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]])  # (N, K) = (3, 2)
+    with pytest.raises(ValueError, match=r"t must .*\(3, 2\).*\(2, 3\)"):
+        backprop.gradients(params, np.ones((3, 3)), t.T, output=output, loss=loss)
+
+
+def test_softmax_with_squared_error_takes_integer_labels_as_one_hot_rows():
+    params = network.init_params([3, 4, 3], rng=0, dtype=np.float64)
+    x = np.random.default_rng(1).standard_normal((4, 3))
+    labels = np.array([2, 0, 1, 2])
+    loss_a, grads_a = backprop.gradients(params, x, labels, loss="mse")
+    loss_b, grads_b = backprop.gradients(params, x, np.eye(3)[labels], loss="mse")
+    assert loss_a == loss_b
+    for name in params:
+        np.testing.assert_array_equal(grads_a[name], grads_b[name])
+
+
+def test_a_single_output_takes_its_targets_as_a_vector():
+    params = network.init_params([2, 3, 1], rng=0, dtype=np.float64)
+    loss_vector, _ = backprop.gradients(params, XOR_X, XOR_T, output="sigmoid")
+    loss_column, _ = backprop.gradients(params, XOR_X, XOR_T[:, None], output="sigmoid")
+    assert loss_vector == loss_column
+
+
+def test_a_nan_weight_is_named_instead_of_spreading_through_training():
+    params = network.init_params([3, 4, 2], rng=0, dtype=np.float64)
+    params["b1"][2] = np.nan
+    with pytest.raises(ValueError, match=r"params\['b1'\] must be finite.*\(2,\)"):
+        backprop.sgd_step(params, np.ones((2, 3)), np.array([0, 1]), 0.1)
+
+
+@pytest.mark.parametrize("learning_rate", [np.nan, np.inf, None, 0.0, -0.1])
+def test_a_bad_learning_rate_is_refused_and_the_parameters_stay(learning_rate):
+    params = network.init_params([3, 2], rng=0, dtype=np.float64)
+    before = {name: value.copy() for name, value in params.items()}
+    with pytest.raises((TypeError, ValueError), match="learning_rate"):
+        backprop.sgd_step(params, np.ones((2, 3)), np.array([0, 1]), learning_rate)
+    for name in params:
+        np.testing.assert_array_equal(params[name], before[name])
+
+
+def test_sgd_update_needs_a_gradient_for_every_parameter():
+    params = {"W1": np.zeros((1, 1)), "b1": np.zeros(1)}
+    with pytest.raises(ValueError, match=r"missing \['b1'\]"):
+        backprop.sgd_update(params, {"W1": np.ones((1, 1))}, 0.1)
+
+
+def test_train_sgd_refuses_a_fractional_number_of_epochs():
+    params = network.init_params([2, 1], rng=0)
+    with pytest.raises(TypeError, match=r"epochs must be an integer, got 2\.5"):
+        backprop.train_sgd(params, XOR_X, XOR_T, epochs=2.5, output="sigmoid")
+
+
+def test_a_read_only_parameter_is_refused_before_any_parameter_changes():
+    params = network.init_params([3, 2], rng=0, dtype=np.float64)
+    params["b1"].flags.writeable = False
+    W1_before = params["W1"].copy()
+    with pytest.raises(ValueError, match=r"params\['b1'\] is read-only"):
+        backprop.sgd_step(params, np.ones((2, 3)), np.array([0, 1]), 0.1)
+    np.testing.assert_array_equal(params["W1"], W1_before)

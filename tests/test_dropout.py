@@ -58,3 +58,19 @@ def test_training_dropout_needs_a_generator():
 def test_backward_rejects_a_mask_of_another_shape():
     with pytest.raises(ValueError, match=r"\(2,\).*\(3,\)"):
         dropout_backward(np.ones(3), np.ones(2))
+
+
+def test_an_integer_mask_dtype_is_refused():
+    # int would truncate the kept units' scale 1 / (1 - rate) to 1 (or 2), silently.
+    with pytest.raises(TypeError, match="dtype must be float32 or float64"):
+        dropout_mask((2, 2), 0.3, np.random.default_rng(0), dtype=int)
+
+
+def test_a_seed_is_not_taken_for_a_generator():
+    with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator"):
+        dropout(np.ones(3), 0.5, rng=0)
+
+
+def test_training_must_be_a_bool():
+    with pytest.raises(TypeError, match="training must be True or False"):
+        dropout(np.ones(3), 0.5, np.random.default_rng(0), training="no")

@@ -118,7 +118,7 @@ def test_one_hot_rejects_out_of_range_labels():
 
 
 def test_one_hot_rejects_float_labels():
-    with pytest.raises(ValueError, match="integers"):
+    with pytest.raises(TypeError, match="integer class labels"):
         losses.one_hot([0.0, 1.0], 3)
 
 
@@ -192,3 +192,72 @@ def test_one_hot_builds_the_requested_dtype(dtype):
     rows = losses.one_hot(np.array([2, 0], dtype=np.uint8), 3, dtype=dtype)
     assert rows.dtype == dtype
     np.testing.assert_array_equal(rows, [[0, 0, 1], [1, 0, 0]])
+
+
+# --- refusing bad input ----------------------------------------------------------------------
+
+
+@given(shape=hnp.array_shapes(min_dims=1, max_dims=4, max_side=3), seed=st.integers(0, 99))
+def test_mean_squared_error_grad_is_its_derivative_for_any_number_of_axes(shape, seed):
+    # Every axis but the last counts samples, in the loss and in its gradient alike.
+    rng = np.random.default_rng(seed)
+    y, t = rng.standard_normal(shape), rng.standard_normal(shape)
+    numeric = numerical_gradient(lambda v: losses.mean_squared_error(v, t), y)
+    np.testing.assert_allclose(losses.mean_squared_error_grad(y, t), numeric, rtol=1e-6,
+                               atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda y: losses.mean_squared_error(y, np.zeros((2, 3))),
+        lambda y: losses.softmax_cross_entropy(y, np.array([0, 2])),
+        lambda y: losses.binary_cross_entropy_with_logits(y, np.zeros((2, 3))),
+    ],
+    ids=["mse", "softmax_cross_entropy", "binary_cross_entropy"],
+)
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_nan_or_infinite_prediction_never_becomes_a_loss(loss, bad):
+    y = np.zeros((2, 3))
+    y[1, 2] = bad
+    with pytest.raises(ValueError, match=r"must be finite.*\(1, 2\)"):
+        loss(y)
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda y: losses.mean_squared_error(y, y),
+        lambda y: losses.softmax_cross_entropy(y, np.zeros(0, dtype=int)),
+        lambda y: losses.cross_entropy_error(y, np.zeros(0, dtype=int)),
+        lambda y: losses.binary_cross_entropy_with_logits(y, y),
+    ],
+    ids=["mse", "softmax_cross_entropy", "cross_entropy_error", "binary_cross_entropy"],
+)
+def test_an_empty_batch_is_an_error_not_nan(loss):
+    with pytest.raises(ValueError, match="must not be empty"):
+        loss(np.zeros((0, 3)))
+
+
+def test_cross_entropy_error_refuses_logits_in_place_of_probabilities():
+    with pytest.raises(ValueError, match=r"probabilities in \[0, 1\].*softmax_cross_entropy"):
+        losses.cross_entropy_error(np.array([[2.0, -1.0]]), np.array([0]))
+
+
+def test_float_labels_are_a_type_error_that_says_how_to_fix_them():
+    with pytest.raises(TypeError, match=r"t.astype\(int\)"):
+        losses.softmax_cross_entropy(np.zeros((2, 3)), np.array([0.0, 2.0]))
+
+
+def test_binary_targets_outside_zero_one_are_refused():
+    with pytest.raises(ValueError, match=r"z must hold targets in \[0, 1\]"):
+        losses.binary_cross_entropy_with_logits(np.zeros(2), np.array([0.0, 2.0]))
+
+
+def test_one_hot_refuses_a_fractional_number_of_classes():
+    with pytest.raises(TypeError, match=r"num_classes must be an integer, got 2\.5"):
+        losses.one_hot([0, 1], 2.5)
+
+
+def test_one_hot_of_a_single_label_is_one_row():
+    np.testing.assert_array_equal(losses.one_hot(np.int64(1), 3), [0.0, 1.0, 0.0])

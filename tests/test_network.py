@@ -133,3 +133,84 @@ def test_confusion_matrix_rejects_unequal_lengths():
 def test_affine_is_x_at_W_plus_b():
     x, W, b = np.ones((2, 3)), np.arange(6.0).reshape(3, 2), np.array([1.0, -1.0])
     np.testing.assert_array_equal(network.affine(x, W, b), x @ W + b)
+
+
+# --- refusing bad input (issue 10's examples) --------------------------------------------------
+
+
+def test_params_with_b2_but_no_W2_are_refused_not_run_as_one_layer(seed_001_params):
+    params = {"W1": np.zeros((2, 3)), "b1": np.zeros(3), "b2": np.zeros(2)}
+    with pytest.raises(ValueError, match=r"\['b2'\] besides W1, b1: either W2 is missing"):
+        network.predict(params, np.zeros((1, 2)))
+
+
+def test_an_unknown_parameter_key_is_named(seed_001_params):
+    with pytest.raises(ValueError, match=r"params holds \['W9'\]"):
+        network.forward({**seed_001_params, "W9": np.zeros((2, 2))}, np.zeros(2))
+
+
+def test_parameters_must_be_floating_arrays():
+    with pytest.raises(TypeError, match=r"params\['W1'\] must be a float32 or float64"):
+        network.layer_count({"W1": [[1.0, 2.0]], "b1": np.zeros(2)})
+
+
+def test_a_nan_input_never_becomes_a_prediction(seed_001_params):
+    x = np.array([[1.0, 0.5], [np.nan, 0.0]])
+    with pytest.raises(ValueError, match=r"x must be finite.*\(1, 0\)"):
+        network.predict(seed_001_params, x)
+
+
+@pytest.mark.parametrize("hidden", ["sigmoid", "relu", "identity", "step"])
+def test_a_nan_weight_never_becomes_an_accuracy(seed_001_params, hidden):
+    seed_001_params["W2"][1, 0] = np.nan
+    x = np.array([[1.0, 0.5], [0.0, 0.0]])
+    with pytest.raises(ValueError, match=r"params\['W2'\] must be finite"):
+        network.accuracy(seed_001_params, x, np.array([0, 1]), hidden=hidden)
+
+
+def test_logits_that_overflow_are_an_error_naming_the_weights():
+    params = {"W1": np.full((2, 2), 1e308), "b1": np.zeros(2)}
+    with np.errstate(over="ignore"), pytest.raises(ValueError, match=r"overflowed.*1e\+308"):
+        network.logits(params, np.ones((1, 2)))
+
+
+def test_accuracy_refuses_string_labels_instead_of_scoring_zero():
+    params = {"W1": np.eye(2), "b1": np.zeros(2)}
+    with pytest.raises(TypeError, match="integer class labels"):
+        network.accuracy(params, np.eye(2), np.array(["0", "1"]))
+
+
+def test_accuracy_refuses_labels_the_network_cannot_predict():
+    params = {"W1": np.eye(2), "b1": np.zeros(2)}
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\)"):
+        network.accuracy(params, np.eye(2), np.array([0, 7]))
+
+
+def test_accuracy_accepts_whole_number_float_labels():
+    params = {"W1": np.eye(2), "b1": np.zeros(2)}
+    assert network.accuracy(params, np.eye(2), np.array([0.0, 0.0])) == 0.5
+
+
+def test_confusion_matrix_refuses_a_negative_label_instead_of_counting_it_last():
+    with pytest.raises(ValueError, match=r"non-negative.*-1"):
+        network.confusion_matrix([0, 1, 2], [0, 1, -1])
+
+
+def test_confusion_matrix_refuses_labels_beyond_num_classes():
+    with pytest.raises(ValueError, match=r"predicted must lie in \[0, 3\)"):
+        network.confusion_matrix([0, 1, 3], [0, 1, 2], num_classes=3)
+
+
+def test_init_params_accepts_a_numpy_scale():
+    W1 = network.init_params([400, 300], rng=0, scale=np.float32(0.1))["W1"]
+    assert W1.std() == pytest.approx(0.1, rel=0.02)
+
+
+def test_init_params_refuses_an_integer_dtype():
+    with pytest.raises(TypeError, match="dtype must be float32 or float64, got int64"):
+        network.init_params([3, 2], dtype=int)
+
+
+def test_affine_refuses_a_bias_of_the_wrong_length():
+    with pytest.raises(ValueError, match=r"b \(2,\)"):
+        network.affine(np.ones((1, 3)), np.ones((3, 4)), np.zeros(2))
