@@ -8,6 +8,10 @@ Every module holds one idea, with the book's names so that notebook prose and co
 - ``nnlib.backprop``: gradients by backpropagation, SGD steps and a training loop
 - ``nnlib.gradcheck``: central-difference gradients and a comparison helper
 - ``nnlib.dropout``: inverted dropout, forward and backward
+- ``nnlib.layers``: layers with forward and backward (``Affine``, ``Relu``, ``SoftmaxWithLoss``,
+  ...) and ``LayerNet``, a network built as a list of them
+- ``nnlib.optimizers``: ``SGD`` and the other update rules, ``update(params, grads)`` in place
+- ``nnlib.training``: the one training loop (``train``), ``save_params`` and ``load_params``
 - ``nnlib.datasets``: MNIST and the book's pretrained weights, hash-checked
 - ``nnlib.plotting``: the figures the chapters share (imports matplotlib)
 
@@ -17,7 +21,17 @@ pooch, tqdm or matplotlib) are loaded the first time they are used.
 
 import importlib
 
-from nnlib import activations, backprop, dropout, gradcheck, losses, network
+from nnlib import (
+    activations,
+    backprop,
+    dropout,
+    gradcheck,
+    layers,
+    losses,
+    network,
+    optimizers,
+    training,
+)
 from nnlib.course import setup
 
 __version__ = "0.1.0"
@@ -30,10 +44,13 @@ __all__ = [
     "datasets",
     "dropout",
     "gradcheck",
+    "layers",
     "losses",
     "network",
+    "optimizers",
     "plotting",
     "setup",
+    "training",
 ]
 
 
