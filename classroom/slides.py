@@ -2,7 +2,9 @@
 
 The same as ``jupyter nbconvert --to slides`` with this package's template ``classroom_reveal``
 (in ``classroom/templates``) and local asset URLs: the cells' ``slideshow.slide_type`` metadata
-decides what is a slide, a sub-slide, a fragment, skipped, or a speaker note.
+decides what is a slide, a sub-slide, a fragment, skipped, or a speaker note. Decks are 16:9
+(1280x720) and every slide fits it: the template wraps long lines and zooms out a slide whose
+content is too large, instead of letting it run off or scroll.
 """
 
 import html
@@ -34,8 +36,14 @@ def exporter():
     # "white" loads its fonts from reveal.js's own folder; "simple" (nbconvert's default) and
     # several other themes import Google Fonts.
     config.SlidesExporter.reveal_theme = "white"
-    config.SlidesExporter.reveal_scroll = True
+    # 16:9, the shape of today's projectors and screens; the template fits each slide's content
+    # into it (no slide scrolls: tests/browser/test_slide_overflow.py).
+    config.SlidesExporter.reveal_width = "1280"
+    config.SlidesExporter.reveal_height = "720"
     config.SlidesExporter.reveal_number = "c/t"
+    # "In [12]:" prompts take a tenth of the slide's width and mean nothing in a lecture.
+    config.SlidesExporter.exclude_input_prompt = True
+    config.SlidesExporter.exclude_output_prompt = True
     # The template uses none of these; make sure no CDN address is left in the page either.
     for name in ("require_js_url", "jquery_url", "mermaid_js_url", "widget_renderer_url"):
         setattr(config.SlidesExporter, name, "")

@@ -29,6 +29,54 @@ def test_setup_fixes_the_figure_size_and_dpi():
     assert mpl.rcParams["figure.dpi"] == course.FIGURE_DPI
 
 
+def test_setup_makes_the_colour_blind_safe_palette_the_colour_cycle():
+    import matplotlib as mpl
+
+    nnlib.setup()
+    assert mpl.rcParams["axes.prop_cycle"].by_key()["color"] == list(course.PALETTE.values())
+
+
+def _contrast_on_white(colour):
+    """WCAG 2 contrast ratio of a colour against white."""
+    from matplotlib.colors import to_rgb
+
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def test_the_first_five_colours_reach_a_contrast_of_3_to_1_on_white():
+    # WCAG 2.1's minimum for lines and marks; a projector lowers contrast further.
+    contrasts = {name: _contrast_on_white(hex_code) for name, hex_code in course.PALETTE.items()}
+    assert all(contrast >= 3 for contrast in list(contrasts.values())[:5]), contrasts
+    assert "yellow" not in course.PALETTE
+
+
+def test_setup_sets_every_text_size_to_at_least_10_points_and_titles_larger():
+    import matplotlib as mpl
+
+    nnlib.setup()
+    sizes = {key: mpl.rcParams[key] for key in course.FONT_SIZES}
+    assert min(sizes.values()) >= course.MIN_FONT_SIZE == 10
+    for title in ("axes.titlesize", "figure.titlesize"):
+        assert sizes[title] > max(sizes["axes.labelsize"], sizes["xtick.labelsize"])
+
+
+def test_setup_accepts_a_numpy_integer_seed():
+    rng = nnlib.setup(seed=np.int64(5))
+    assert rng.random() == np.random.default_rng(5).random()
+
+
+@pytest.mark.parametrize(
+    ("seed", "error"),
+    [(-1, ValueError), (2**32, ValueError), (1.5, TypeError), ("0", TypeError), (True, TypeError),
+     (None, TypeError)],
+)  # fmt: skip
+def test_setup_names_a_bad_seed(seed, error):
+    with pytest.raises(error, match="seed"):
+        nnlib.setup(seed)
+
+
 def test_expect_error_prints_the_error(capsys):
     with course.expect_error(ZeroDivisionError):
         1 / 0  # noqa: B018
@@ -45,6 +93,12 @@ def test_expect_error_lets_other_errors_through():
         raise KeyError("x")
 
 
+@pytest.mark.parametrize("bad", ["ValueError", ValueError("x"), int])
+def test_expect_error_refuses_what_is_not_an_exception_class(bad):
+    with pytest.raises(TypeError, match="exception_types"), course.expect_error(bad):
+        pass
+
+
 def test_show_warnings_prints_each_warning_once(capsys):
     with course.show_warnings(RuntimeWarning):
         np.exp(np.array([1000.0, 2000.0]))
@@ -58,6 +112,12 @@ def test_show_warnings_fails_when_nothing_is_warned():
         course.show_warnings(RuntimeWarning),
     ):
         np.exp(np.array([1.0]))
+
+
+@pytest.mark.parametrize("bad", [ValueError, "RuntimeWarning", RuntimeWarning("x")])
+def test_show_warnings_refuses_what_is_not_a_warning_class(bad):
+    with pytest.raises(TypeError, match="categories"), course.show_warnings(bad):
+        pass
 
 
 def test_show_warnings_restores_the_warning_filters():

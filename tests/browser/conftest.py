@@ -55,3 +55,13 @@ def build_server(chromium):
     run_classroom("slides")
     with serve(BUILD) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def slides_server(chromium):
+    """Build the slides only (into ``_build/slides``) and serve ``_build``."""
+    if not CHAPTERS:
+        pytest.skip("no chapters in notebooks/")
+    run_classroom("slides")
+    with serve(BUILD) as url:
+        yield url
