@@ -10,6 +10,8 @@ Every module holds one idea, with the book's names so that notebook prose and co
 - ``nnlib.dropout``: inverted dropout, forward and backward
 - ``nnlib.layers``: layers with forward and backward (``Affine``, ``Relu``, ``SoftmaxWithLoss``,
   ...) and ``LayerNet``, a network built as a list of them
+- ``nnlib.batchnorm``: ``BatchNormalization``, a layer that normalizes each feature over the batch
+  (running averages in ``buffers``)
 - ``nnlib.optimizers``: ``SGD`` and the other update rules, ``update(params, grads)`` in place
 - ``nnlib.training``: the one training loop (``train``), ``save_params`` and ``load_params``
 - ``nnlib.datasets``: MNIST and the book's pretrained weights, hash-checked
@@ -24,6 +26,7 @@ import importlib
 from nnlib import (
     activations,
     backprop,
+    batchnorm,
     dropout,
     gradcheck,
     layers,
@@ -41,6 +44,7 @@ _LAZY_MODULES = ("datasets", "plotting")
 __all__ = [
     "activations",
     "backprop",
+    "batchnorm",
     "datasets",
     "dropout",
     "gradcheck",
