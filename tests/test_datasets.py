@@ -1,14 +1,16 @@
 """nnlib.datasets: lookup order, hash checks, IDX parsing, downloads and the safe unpickler.
 
-Every test runs with its own empty cache and with mirrors that point at a closed local port, so
-no test can reach the internet. Download tests serve files from an HTTP server on 127.0.0.1.
-Tests on the real files run when NNLIB_DATA_DIR is set and are skipped otherwise.
+Every test runs with its own empty cache, no system Fashion-MNIST folder and mirrors that point at
+a closed local port, so no test can reach the internet or the machine's real data. Download tests
+serve files from an HTTP server on 127.0.0.1. Tests on the real files run when NNLIB_DATA_DIR is
+set (MNIST's test split) or Debian's Fashion-MNIST folder exists, and are skipped otherwise.
 """
 
 import gzip
 import hashlib
 import http.server
 import io
+import json
 import os
 import pickle
 import pickletools
@@ -28,8 +30,15 @@ needs_real_data = pytest.mark.skipif(
     not REAL_DATA_DIR, reason="set NNLIB_DATA_DIR to a folder with the MNIST test files"
 )
 
+REAL_FASHION_DIR = datasets.SYSTEM_FASHION_MNIST_DIR
+needs_real_fashion = pytest.mark.skipif(
+    not (REAL_FASHION_DIR / "t10k-labels-idx1-ubyte.gz").is_file(),
+    reason=f"apt-get install dataset-fashion-mnist to get {REAL_FASHION_DIR}",
+)
+
 TEST_IMAGES, TEST_LABELS = datasets.MNIST_FILES["test"]
 FAKE_LABELS = np.array([3, 1, 4], dtype=np.uint8)
+FASHION_LABELS = np.array([9, 0, 7, 5], dtype=np.uint8)  # not FAKE_LABELS: tells them apart
 
 
 # --------------------------------------------------------------------------- helpers
@@ -68,6 +77,49 @@ def mnist_files(images=None, labels=FAKE_LABELS):
 def write_mnist(folder, monkeypatch, **kwargs):
     for name, content in mnist_files(**kwargs).items():
         write_file(folder, name, content, monkeypatch)
+
+
+def fashion_contents(labels=FASHION_LABELS):
+    """Uncompressed IDX bytes of a small Fashion-MNIST test split: {file name: content}."""
+    images = 255 - fake_images(len(labels))
+    return {
+        TEST_IMAGES: idx_bytes(2051, images.shape, images),
+        TEST_LABELS: idx_bytes(2049, labels.shape, labels),
+    }
+
+
+def zalando_gzip(content):
+    """Gzip as Zalando's files were: level 9, the original file name in the header."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="data.idx", mode="wb", compresslevel=9, fileobj=buffer,
+                       mtime=1_503_000_000) as file:
+        file.write(content)
+    return buffer.getvalue()
+
+
+def debian_gzip(content):
+    """Gzip as Debian's package did: another level, no file name: other bytes, the same data."""
+    return gzip.compress(content, compresslevel=6, mtime=0)
+
+
+def register_fashion(monkeypatch, contents=None):
+    """Make the small split's content hashes and Zalando-style MD5s the expected ones."""
+    for name, content in (contents or fashion_contents()).items():
+        sha256 = hashlib.sha256(content).hexdigest()
+        monkeypatch.setitem(datasets.FASHION_MNIST_SHA256, name, sha256)
+        monkeypatch.setitem(
+            datasets.FASHION_MNIST_MD5, name, hashlib.md5(zalando_gzip(content)).hexdigest()
+        )
+
+
+def write_fashion(folder, monkeypatch, *, compress=zalando_gzip, register=True, **kwargs):
+    """Write the small Fashion-MNIST split, gzipped by ``compress``, into ``folder``."""
+    contents = fashion_contents(**kwargs)
+    if register:
+        register_fashion(monkeypatch, contents)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in contents.items():
+        (folder / name).write_bytes(compress(content))
 
 
 def book_shaped_weights(value):
@@ -117,6 +169,8 @@ def offline(monkeypatch, tmp_path):
     dead = closed_port_url()
     monkeypatch.setattr(datasets, "MNIST_MIRRORS", (dead,))
     monkeypatch.setattr(datasets, "WEIGHTS_URLS", (dead + datasets.WEIGHTS_FILE,))
+    monkeypatch.setattr(datasets, "FASHION_MNIST_MIRRORS", (dead,))
+    monkeypatch.setattr(datasets, "SYSTEM_FASHION_MNIST_DIR", tmp_path / "usr-share-datasets")
 
 
 @pytest.fixture
@@ -132,6 +186,12 @@ def cache_dir(tmp_path):
     return tmp_path / "cache"
 
 
+@pytest.fixture
+def system_dir(tmp_path):
+    """Where the tests' SYSTEM_FASHION_MNIST_DIR points (Debian's folder, in tmp_path)."""
+    return tmp_path / "usr-share-datasets"
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     """Serves ``server.routes[path] = (body, declared_length)``; 404 for other paths."""
 
@@ -141,6 +201,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
             return
         body, declared_length = self.server.routes[self.path]
+        barrier = self.server.barriers.get(self.path)
+        if barrier is not None:
+            try:  # hold the file until every client has asked for it: the downloads overlap
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                self.send_error(503, "the other client never asked")
+                return
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Content-Length", str(declared_length))
@@ -157,6 +224,7 @@ def server():
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.routes = {}
     httpd.requested = []
+    httpd.barriers = {}
     httpd.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(
         target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -187,6 +255,24 @@ def serve_mnist(server, folder_url, monkeypatch, *, damage=None):
 
 def folder_contents(folder):
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def files_under(folder):
+    """Every file below ``folder`` (hidden temporary files included), as relative paths."""
+    if not folder.exists():
+        return []
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def serve_fashion(server, folder_url, *, compress=zalando_gzip, damage=None):
+    """Serve the small Fashion-MNIST split under ``/folder_url/``; ``damage`` as serve_mnist."""
+    for name, content in fashion_contents().items():
+        body = compress(content)
+        length = len(body)
+        if damage == "truncate":
+            body = body[: len(body) // 2]
+        server.routes[f"/{folder_url}/{name}"] = (body, length)
+    return f"{server.base_url}/{folder_url}/"
 
 
 # --------------------------------------------------------------------------- load_mnist
@@ -245,14 +331,22 @@ def test_flags_are_keyword_only(data_dir, monkeypatch):
 # --------------------------------------------------------------------------- lookup order
 
 
-def test_cache_is_used_when_no_data_dir_is_set(cache_dir, monkeypatch):
+def test_cache_mnist_subfolder_is_used_when_no_data_dir_is_set(cache_dir, monkeypatch):
+    write_mnist(cache_dir / "mnist", monkeypatch)
+    assert datasets.fetch(TEST_LABELS) == cache_dir / "mnist" / TEST_LABELS
+    _, t = datasets.load_mnist("test")
+    np.testing.assert_array_equal(t, FAKE_LABELS)
+
+
+def test_mnist_files_cached_by_nnlib_0_1_in_the_cache_itself_are_still_read(cache_dir, monkeypatch):
     write_mnist(cache_dir, monkeypatch)
+    assert datasets.fetch(TEST_LABELS) == cache_dir / TEST_LABELS
     _, t = datasets.load_mnist("test")
     np.testing.assert_array_equal(t, FAKE_LABELS)
 
 
 def test_data_dir_is_searched_before_the_cache(data_dir, cache_dir, monkeypatch):
-    write_mnist(cache_dir, monkeypatch, labels=np.array([9, 9, 9], dtype=np.uint8))
+    write_mnist(cache_dir / "mnist", monkeypatch, labels=np.array([9, 9, 9], dtype=np.uint8))
     write_mnist(data_dir, monkeypatch)  # registers the data_dir files' hashes last
     assert datasets.fetch(TEST_LABELS) == data_dir / TEST_LABELS
     _, t = datasets.load_mnist("test")
@@ -304,12 +398,12 @@ def test_hash_is_checked_before_the_file_is_parsed(data_dir, monkeypatch):
 
 
 def test_wrong_hash_in_cache_is_reported_not_replaced(cache_dir, monkeypatch, server):
-    write_mnist(cache_dir, monkeypatch)
+    write_mnist(cache_dir / "mnist", monkeypatch)
     monkeypatch.setattr(datasets, "MNIST_MIRRORS", (serve_mnist(server, "good", monkeypatch),))
-    (cache_dir / TEST_LABELS).write_bytes(b"tampered")
-    with pytest.raises(datasets.DataFileError, match=f"{TEST_LABELS}: SHA-256"):
+    (cache_dir / "mnist" / TEST_LABELS).write_bytes(b"tampered")
+    with pytest.raises(datasets.DataFileError, match=f"mnist/{TEST_LABELS}: SHA-256"):
         datasets.load_mnist("test")
-    assert (cache_dir / TEST_LABELS).read_bytes() == b"tampered"
+    assert (cache_dir / "mnist" / TEST_LABELS).read_bytes() == b"tampered"
     assert server.requested == []
 
 
@@ -383,7 +477,7 @@ def test_label_count_must_match_image_count(data_dir, monkeypatch):
 
 def test_label_outside_0_to_9_is_reported(data_dir, monkeypatch):
     write_mnist(data_dir, monkeypatch, labels=np.array([3, 10, 4], dtype=np.uint8))
-    with pytest.raises(datasets.DataFileError, match=r"label 10, expected digits 0\.\.9"):
+    with pytest.raises(datasets.DataFileError, match=r"label 10, expected classes 0\.\.9"):
         datasets.load_mnist("test")
 
 
@@ -405,25 +499,25 @@ def test_missing_file_without_network_is_reported_and_leaves_no_file(split, data
         datasets.load_mnist(split)
     message = str(caught.value)
     assert f"{name} was not found in NNLIB_DATA_DIR={data_dir}" in message
-    assert str(cache_dir) in message and datasets.SHA256[name] in message
+    assert str(cache_dir / "mnist") in message and datasets.SHA256[name] in message
     assert "set NNLIB_DATA_DIR" in message
-    assert folder_contents(cache_dir) == []
+    assert files_under(cache_dir) == []
 
 
 def test_missing_weights_without_network_are_reported(cache_dir):
     with pytest.raises(FileNotFoundError, match=r"sample_weight\.pkl was not found"):
         datasets.load_sample_weights()
-    assert folder_contents(cache_dir) == []
+    assert files_under(cache_dir) == []
 
 
 # --------------------------------------------------------------------------- downloads
 
 
-def test_download_stores_a_verified_copy_in_the_cache(server, cache_dir, monkeypatch):
+def test_download_stores_a_verified_copy_in_the_cache_mnist_folder(server, cache_dir, monkeypatch):
     monkeypatch.setattr(datasets, "MNIST_MIRRORS", (serve_mnist(server, "good", monkeypatch),))
     _, t = datasets.load_mnist("test")
     np.testing.assert_array_equal(t, FAKE_LABELS)
-    assert folder_contents(cache_dir) == sorted([TEST_IMAGES, TEST_LABELS])
+    assert files_under(cache_dir) == [f"mnist/{TEST_IMAGES}", f"mnist/{TEST_LABELS}"]
 
 
 def test_downloaded_files_are_reused_without_network(server, cache_dir, monkeypatch):
@@ -443,7 +537,7 @@ def test_mirrors_are_tried_in_order_until_one_serves_a_good_copy(server, cache_d
     np.testing.assert_array_equal(t, FAKE_LABELS)
     tried = [f"/{folder}/{TEST_IMAGES}" for folder in ("missing", "corrupt", "good")]
     assert server.requested[:3] == tried
-    assert folder_contents(cache_dir) == sorted([TEST_IMAGES, TEST_LABELS])
+    assert files_under(cache_dir) == [f"mnist/{TEST_IMAGES}", f"mnist/{TEST_LABELS}"]
 
 
 def test_corrupted_download_is_refused_and_not_kept(server, cache_dir, monkeypatch):
@@ -454,7 +548,7 @@ def test_corrupted_download_is_refused_and_not_kept(server, cache_dir, monkeypat
     message = str(caught.value)
     assert f"{url}{TEST_IMAGES}: DataFileError: served a file with SHA-256" in message
     assert f"expected {datasets.SHA256[TEST_IMAGES]}" in message
-    assert folder_contents(cache_dir) == []
+    assert files_under(cache_dir) == []
 
 
 def test_download_that_stops_half_way_is_refused_and_not_kept(server, cache_dir, monkeypatch):
@@ -464,7 +558,7 @@ def test_download_that_stops_half_way_is_refused_and_not_kept(server, cache_dir,
         datasets.load_mnist("test")
     assert f"{TEST_IMAGES} was not found" in str(caught.value)
     assert f"{url}{TEST_IMAGES}: " in str(caught.value)
-    assert folder_contents(cache_dir) == []
+    assert files_under(cache_dir) == []
 
 
 def test_weights_are_downloaded_from_the_weights_url(server, cache_dir, monkeypatch):
@@ -476,7 +570,378 @@ def test_weights_are_downloaded_from_the_weights_url(server, cache_dir, monkeypa
     params = datasets.load_sample_weights()
     assert list(params) == list(datasets.WEIGHT_SHAPES)
     np.testing.assert_array_equal(params["W2"], weights["W2"])
-    assert folder_contents(cache_dir) == [datasets.WEIGHTS_FILE]
+    assert files_under(cache_dir) == [datasets.WEIGHTS_FILE]
+
+
+# --------------------------------------------------------------------------- Fashion-MNIST
+
+
+def test_fashion_mnist_class_names_are_zalandos_ten_in_label_order():
+    assert len(datasets.FASHION_MNIST_CLASSES) == 10
+    assert datasets.FASHION_MNIST_CLASSES[0] == "T-shirt/top"
+    assert datasets.FASHION_MNIST_CLASSES[5] == "Sandal"
+    assert datasets.FASHION_MNIST_CLASSES[9] == "Ankle boot"
+
+
+def test_load_fashion_mnist_gives_normalized_flat_float32_images_and_uint8_labels(
+    data_dir, monkeypatch
+):
+    write_fashion(data_dir / "fashion-mnist", monkeypatch)
+    x, t = datasets.load_fashion_mnist("test")
+    assert x.shape == (4, 784) and x.dtype == np.float32
+    np.testing.assert_array_equal(x, (255 - fake_images(4)).reshape(4, 784) / np.float32(255))
+    assert t.dtype == np.uint8
+    np.testing.assert_array_equal(t, FASHION_LABELS)
+
+
+def test_load_fashion_mnist_has_load_mnists_options(data_dir, monkeypatch):
+    write_fashion(data_dir / "fashion-mnist", monkeypatch)
+    x, t = datasets.load_fashion_mnist("test", normalize=False, flatten=False, one_hot_label=True)
+    assert x.shape == (4, 1, 28, 28) and x.dtype == np.uint8
+    np.testing.assert_array_equal(x[:, 0], 255 - fake_images(4))
+    assert t.shape == (4, 10) and t.dtype == np.float32
+    np.testing.assert_array_equal(t.argmax(axis=1), FASHION_LABELS)
+
+
+def test_fashion_mnist_is_read_from_the_data_dirs_fashion_mnist_folder_first(
+    data_dir, system_dir, cache_dir, monkeypatch
+):
+    write_fashion(cache_dir / "fashion-mnist", monkeypatch, labels=np.array([1, 1, 1, 1], np.uint8))
+    write_fashion(system_dir, monkeypatch, labels=np.array([2, 2, 2, 2], np.uint8))
+    write_fashion(data_dir / "fashion-mnist", monkeypatch)  # registers its hashes last
+    _, t = datasets.load_fashion_mnist("test")
+    np.testing.assert_array_equal(t, FASHION_LABELS)
+
+
+def test_fashion_mnist_is_read_from_debians_folder_before_the_cache(
+    data_dir, system_dir, cache_dir, monkeypatch
+):
+    write_fashion(cache_dir / "fashion-mnist", monkeypatch, labels=np.array([1, 1, 1, 1], np.uint8))
+    write_fashion(system_dir, monkeypatch)
+    _, t = datasets.load_fashion_mnist("test")
+    np.testing.assert_array_equal(t, FASHION_LABELS)
+
+
+def test_fashion_mnist_is_read_from_debians_folder_without_a_data_dir(system_dir, monkeypatch):
+    write_fashion(system_dir, monkeypatch)
+    _, t = datasets.load_fashion_mnist("test")
+    np.testing.assert_array_equal(t, FASHION_LABELS)
+
+
+def test_fashion_mnist_is_read_from_the_cache_fashion_mnist_folder_last(
+    data_dir, cache_dir, monkeypatch
+):
+    write_fashion(cache_dir / "fashion-mnist", monkeypatch)
+    _, t = datasets.load_fashion_mnist("test")
+    np.testing.assert_array_equal(t, FASHION_LABELS)
+
+
+def test_debian_style_recompressed_copy_is_accepted_by_its_content_hash(system_dir, monkeypatch):
+    write_fashion(system_dir, monkeypatch, compress=debian_gzip)
+    for name, content in fashion_contents().items():
+        local = (system_dir / name).read_bytes()
+        assert local != zalando_gzip(content)  # other .gz bytes: other MD5 and .gz SHA-256
+        assert hashlib.md5(local).hexdigest() != datasets.FASHION_MNIST_MD5[name]
+        assert gzip.decompress(local) == content
+    _, t = datasets.load_fashion_mnist("test")
+    np.testing.assert_array_equal(t, FASHION_LABELS)
+
+
+def test_fashion_file_with_other_content_is_refused_naming_file_and_folder(
+    system_dir, monkeypatch
+):
+    write_fashion(system_dir, monkeypatch)
+    content = bytearray(fashion_contents()[TEST_IMAGES])
+    content[100] ^= 0x01  # one pixel off by one: a valid gzip of different data
+    (system_dir / TEST_IMAGES).write_bytes(debian_gzip(bytes(content)))
+    expected = datasets.FASHION_MNIST_SHA256[TEST_IMAGES]
+    with pytest.raises(datasets.DataFileError) as caught:
+        datasets.load_fashion_mnist("test")
+    message = str(caught.value)
+    assert f"{system_dir / TEST_IMAGES}: the decompressed content has SHA-256" in message
+    assert f"expected {expected}" in message and f"in {system_dir}" in message
+
+
+def test_truncated_fashion_file_is_refused_naming_file_and_folder(data_dir, monkeypatch):
+    folder = data_dir / "fashion-mnist"
+    write_fashion(folder, monkeypatch)
+    whole = (folder / TEST_IMAGES).read_bytes()
+    (folder / TEST_IMAGES).write_bytes(whole[: len(whole) // 2])
+    expected = f"{folder / TEST_IMAGES}: not a complete gzip file"
+    with pytest.raises(datasets.DataFileError, match=expected):
+        datasets.load_fashion_mnist("test")
+
+
+def test_broken_fashion_copy_is_refused_not_replaced_by_a_later_location(
+    data_dir, system_dir, monkeypatch
+):
+    write_fashion(system_dir, monkeypatch)
+    write_fashion(data_dir / "fashion-mnist", monkeypatch)
+    (data_dir / "fashion-mnist" / TEST_LABELS).write_bytes(b"tampered")
+    with pytest.raises(datasets.DataFileError, match=f"fashion-mnist/{TEST_LABELS}: not a"):
+        datasets.load_fashion_mnist("test")
+
+
+def test_missing_fashion_mnist_names_every_place_searched_and_how_to_get_it(
+    data_dir, system_dir, cache_dir
+):
+    with pytest.raises(FileNotFoundError) as caught:
+        datasets.load_fashion_mnist("train")
+    message = str(caught.value)
+    assert "train-images-idx3-ubyte.gz was not found in" in message
+    for folder in (data_dir / "fashion-mnist", system_dir, cache_dir / "fashion-mnist"):
+        assert str(folder) in message
+    assert "dataset-fashion-mnist" in message and "$NNLIB_DATA_DIR/fashion-mnist/" in message
+    assert files_under(cache_dir) == []
+
+
+# --------------------------------------------------------------------------- the name collision
+
+
+def test_mnist_in_a_flat_data_dir_is_never_read_as_fashion_mnist(data_dir, system_dir,
+                                                                 monkeypatch):
+    write_mnist(data_dir, monkeypatch)
+    write_fashion(system_dir, monkeypatch)
+    _, fashion = datasets.load_fashion_mnist("test")
+    _, digits = datasets.load_mnist("test")
+    np.testing.assert_array_equal(fashion, FASHION_LABELS)
+    np.testing.assert_array_equal(digits, FAKE_LABELS)
+
+
+def test_fashion_mnist_lookup_never_falls_back_to_mnists_flat_folder(data_dir, monkeypatch):
+    write_mnist(data_dir, monkeypatch)
+    register_fashion(monkeypatch, {
+        name: gzip.decompress(content) for name, content in mnist_files().items()
+    })  # even if the hashes would accept MNIST's files: their folder is not searched
+    with pytest.raises(FileNotFoundError, match="was not found"):
+        datasets.load_fashion_mnist("test")
+
+
+def test_mnist_lookup_never_reads_the_fashion_mnist_folders(data_dir, system_dir, cache_dir,
+                                                           monkeypatch):
+    write_fashion(data_dir / "fashion-mnist", monkeypatch)
+    write_fashion(system_dir, monkeypatch)
+    write_fashion(cache_dir / "fashion-mnist", monkeypatch)
+    for name, content in mnist_files().items():
+        monkeypatch.setitem(datasets.SHA256, name, hashlib.sha256(content).hexdigest())
+    with pytest.raises(FileNotFoundError, match="was not found"):
+        datasets.load_mnist("test")
+
+
+def test_fashion_mnist_files_in_a_flat_data_dir_are_refused_as_mnist(data_dir, monkeypatch):
+    write_mnist(data_dir / "elsewhere", monkeypatch)  # registers MNIST's hashes
+    write_fashion(data_dir, monkeypatch)  # the wrong place: flat
+    with pytest.raises(datasets.DataFileError) as caught:
+        datasets.load_mnist("test")
+    message = str(caught.value)
+    assert f"{data_dir / TEST_IMAGES}: SHA-256" in message
+    assert "fashion-mnist/ subfolder" in message
+
+
+def test_mnist_files_in_the_fashion_mnist_folder_are_refused(data_dir, monkeypatch):
+    register_fashion(monkeypatch)
+    write_mnist(data_dir / "fashion-mnist", monkeypatch)  # the wrong place
+    with pytest.raises(datasets.DataFileError, match="decompressed content has SHA-256"):
+        datasets.load_fashion_mnist("test")
+
+
+def test_both_datasets_share_one_cache_in_their_own_folders(cache_dir, monkeypatch):
+    write_mnist(cache_dir / "mnist", monkeypatch)
+    write_fashion(cache_dir / "fashion-mnist", monkeypatch)
+    np.testing.assert_array_equal(datasets.load_mnist("test")[1], FAKE_LABELS)
+    np.testing.assert_array_equal(datasets.load_fashion_mnist("test")[1], FASHION_LABELS)
+
+
+# --------------------------------------------------------------------------- Fashion downloads
+
+
+def test_fashion_download_stores_a_verified_copy_in_the_cache(server, cache_dir, monkeypatch):
+    register_fashion(monkeypatch)
+    monkeypatch.setattr(datasets, "FASHION_MNIST_MIRRORS", (serve_fashion(server, "zalando"),))
+    _, t = datasets.load_fashion_mnist("test")
+    np.testing.assert_array_equal(t, FASHION_LABELS)
+    expected = [f"fashion-mnist/{TEST_IMAGES}", f"fashion-mnist/{TEST_LABELS}"]
+    assert files_under(cache_dir) == expected
+    server.requested.clear()
+    datasets.load_fashion_mnist("test")
+    assert server.requested == []
+
+
+def test_fashion_download_with_a_wrong_md5_is_refused_and_not_kept(server, cache_dir, monkeypatch):
+    # A recompressed copy has the right content but not Zalando's .gz: a download must be both.
+    register_fashion(monkeypatch)
+    url = serve_fashion(server, "recompressed", compress=debian_gzip)
+    monkeypatch.setattr(datasets, "FASHION_MNIST_MIRRORS", (url,))
+    with pytest.raises(FileNotFoundError) as caught:
+        datasets.load_fashion_mnist("test")
+    message = str(caught.value)
+    assert f"{url}{TEST_IMAGES}: DataFileError: served a .gz with MD5" in message
+    assert f"expected Zalando's {datasets.FASHION_MNIST_MD5[TEST_IMAGES]}" in message
+    assert files_under(cache_dir) == []
+
+
+def test_fashion_download_with_the_md5_but_wrong_content_is_refused_and_not_kept(
+    server, cache_dir, monkeypatch
+):
+    register_fashion(monkeypatch)
+    expected = "0" * 64
+    monkeypatch.setitem(datasets.FASHION_MNIST_SHA256, TEST_IMAGES, expected)
+    url = serve_fashion(server, "zalando")
+    monkeypatch.setattr(datasets, "FASHION_MNIST_MIRRORS", (url,))
+    with pytest.raises(FileNotFoundError) as caught:
+        datasets.load_fashion_mnist("test")
+    message = str(caught.value)
+    assert f"{url}{TEST_IMAGES}: DataFileError: served a file whose decompressed content" in message
+    assert f"expected {expected}" in message
+    assert files_under(cache_dir) == []
+
+
+def test_fashion_download_that_stops_half_way_is_refused_and_not_kept(
+    server, cache_dir, monkeypatch
+):
+    register_fashion(monkeypatch)
+    url = serve_fashion(server, "truncated", damage="truncate")
+    monkeypatch.setattr(datasets, "FASHION_MNIST_MIRRORS", (url,))
+    with pytest.raises(FileNotFoundError, match=f"{TEST_IMAGES} was not found"):
+        datasets.load_fashion_mnist("test")
+    assert files_under(cache_dir) == []
+
+
+def test_fashion_mirrors_are_tried_in_order(server, cache_dir, monkeypatch):
+    register_fashion(monkeypatch)
+    bad = serve_fashion(server, "recompressed", compress=debian_gzip)
+    good = serve_fashion(server, "zalando")
+    monkeypatch.setattr(datasets, "FASHION_MNIST_MIRRORS", (bad, good))
+    _, t = datasets.load_fashion_mnist("test")
+    np.testing.assert_array_equal(t, FASHION_LABELS)
+    assert server.requested[:2] == [f"/recompressed/{TEST_IMAGES}", f"/zalando/{TEST_IMAGES}"]
+
+
+# --------------------------------------------------------------------------- a shared cache
+
+CONCURRENT_LOAD = """
+import json, sys
+from pathlib import Path
+from nnlib import datasets
+settings = json.loads(sys.argv[1])
+for table, entries in settings["tables"].items():
+    getattr(datasets, table).update(entries)
+datasets.MNIST_MIRRORS = datasets.FASHION_MNIST_MIRRORS = (settings["url"],)
+datasets.SYSTEM_FASHION_MNIST_DIR = Path(settings["system_dir"])
+_, t = getattr(datasets, settings["loader"])("test")
+print(t.tolist())
+"""
+
+
+@pytest.mark.parametrize(
+    ("loader", "folder", "labels"),
+    [("load_fashion_mnist", "fashion-mnist", FASHION_LABELS), ("load_mnist", "mnist", FAKE_LABELS)],
+)
+def test_two_processes_downloading_into_one_cache_at_once_both_succeed(
+    loader, folder, labels, server, cache_dir, system_dir, monkeypatch
+):
+    if loader == "load_fashion_mnist":
+        register_fashion(monkeypatch)
+        url = serve_fashion(server, "files")
+    else:
+        url = serve_mnist(server, "files", monkeypatch)
+    for path in server.routes:  # each file waits until both processes have asked for it
+        server.barriers[path] = threading.Barrier(2, timeout=30)
+    tables = {name: dict(getattr(datasets, name))
+              for name in ("SHA256", "FASHION_MNIST_SHA256", "FASHION_MNIST_MD5")}
+    settings = {"tables": tables, "url": url, "system_dir": str(system_dir), "loader": loader}
+    environment = {**os.environ, datasets.CACHE_DIR_ENV: str(cache_dir)}
+    command = [sys.executable, "-c", CONCURRENT_LOAD, json.dumps(settings)]
+    processes = [
+        subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+        for _ in range(2)
+    ]
+    results = [process.communicate(timeout=90) for process in processes]
+    for process, (stdout, stderr) in zip(processes, results, strict=True):
+        assert process.returncode == 0, stderr
+        assert json.loads(stdout) == labels.tolist()
+    assert sorted(server.requested) == sorted(2 * list(server.routes))  # both downloaded
+    assert files_under(cache_dir) == [f"{folder}/{TEST_IMAGES}", f"{folder}/{TEST_LABELS}"]
+    server.requested.clear()
+    np.testing.assert_array_equal(getattr(datasets, loader)("test")[1], labels)
+    assert server.requested == []
+
+
+# --------------------------------------------------------------------------- bad arguments
+
+
+@pytest.mark.parametrize("loader", [datasets.load_mnist, datasets.load_fashion_mnist])
+@pytest.mark.parametrize(
+    ("arguments", "error", "names"),
+    [
+        ({"split": 1}, TypeError, "split"),
+        ({"split": "validation"}, ValueError, "split"),
+        ({"normalize": "no"}, TypeError, "normalize"),
+        ({"normalize": 0}, TypeError, "normalize"),
+        ({"flatten": None}, TypeError, "flatten"),
+        ({"one_hot_label": 1.0}, TypeError, "one_hot_label"),
+    ],
+)
+def test_loaders_refuse_bad_arguments_naming_them(loader, arguments, error, names):
+    arguments = {"split": "test", **arguments}
+    split = arguments.pop("split")
+    with pytest.raises(error, match=names):
+        loader(split, **arguments)
+
+
+def test_loaders_accept_numpy_bools(data_dir, monkeypatch):
+    write_mnist(data_dir, monkeypatch)
+    x, _ = datasets.load_mnist("test", normalize=np.bool_(False), flatten=np.True_)
+    assert x.dtype == np.uint8 and x.shape == (3, 784)
+
+
+def labels_file(tmp_path):
+    path = tmp_path / "labels.gz"
+    path.write_bytes(gzip.compress(idx_bytes(2049, (3,), FAKE_LABELS)))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "names"),
+    [
+        (lambda path: datasets.fetch(3), TypeError, "name"),
+        (lambda path: datasets.fetch("mnist.npz"), ValueError, "mnist.npz"),
+        (lambda path: datasets.sha256_of(3), TypeError, "path"),
+        (lambda path: datasets.verify_sha256(None, "0" * 64), TypeError, "path"),
+        (lambda path: datasets.verify_sha256(path, 64), TypeError, "expected"),
+        (lambda path: datasets.verify_sha256(path, "abc"), ValueError, "expected"),
+        (lambda path: datasets.verify_sha256(path, "A" * 64), ValueError, "expected"),
+        (lambda path: datasets.read_idx(3, magic=2049, item_shape=()), TypeError, "path"),
+        (lambda path: datasets.read_idx(path, magic="2049", item_shape=()), TypeError, "magic"),
+        (lambda path: datasets.read_idx(path, magic=2049.0, item_shape=()), TypeError, "magic"),
+        (lambda path: datasets.read_idx(path, magic=-1, item_shape=()), ValueError, "magic"),
+        (lambda path: datasets.read_idx(path, magic=2049, item_shape=28), TypeError, "item_shape"),
+        (lambda path: datasets.read_idx(path, magic=2049, item_shape=(28.0,)), TypeError,
+         "item_shape"),
+        (lambda path: datasets.parse_idx("text", path, magic=2049, item_shape=()), TypeError,
+         "data"),
+        (lambda path: datasets.parse_idx(b"", 3, magic=2049, item_shape=()), TypeError, "source"),
+        (lambda path: datasets.safe_unpickle(3), TypeError, "source"),
+    ],
+)
+def test_helpers_refuse_bad_arguments_naming_them(tmp_path, call, error, names):
+    with pytest.raises(error, match=names):
+        call(labels_file(tmp_path))
+
+
+def test_read_idx_accepts_numpy_integers(tmp_path):
+    labels = datasets.read_idx(labels_file(tmp_path), magic=np.int32(2049), item_shape=[])
+    np.testing.assert_array_equal(labels, FAKE_LABELS)
+
+
+def test_parse_idx_reads_bytes_and_names_the_source_in_errors():
+    content = idx_bytes(2049, (3,), FAKE_LABELS)
+    np.testing.assert_array_equal(
+        datasets.parse_idx(content, "labels", magic=2049, item_shape=()), FAKE_LABELS
+    )
+    with pytest.raises(datasets.DataFileError, match="somewhere/labels: IDX magic number 2049"):
+        datasets.parse_idx(content, Path("somewhere/labels"), magic=2051, item_shape=(28, 28))
 
 
 # --------------------------------------------------------------------------- safe unpickling
@@ -620,3 +1085,20 @@ def test_real_weights_pickle_names_only_the_three_array_globals(real_data):
     content = (real_data / datasets.WEIGHTS_FILE).read_bytes()
     names = {arg for op, arg, _ in pickletools.genops(content) if op.name == "GLOBAL"}
     assert names == {"numpy.core.multiarray _reconstruct", "numpy ndarray", "numpy dtype"}
+
+
+@needs_real_fashion
+def test_real_fashion_mnist_training_set_has_6000_images_per_class(monkeypatch):
+    monkeypatch.setattr(datasets, "SYSTEM_FASHION_MNIST_DIR", REAL_FASHION_DIR)
+    x, t = datasets.load_fashion_mnist("train", normalize=False)
+    assert x.shape == (60_000, 784) and x.dtype == np.uint8
+    np.testing.assert_array_equal(np.bincount(t), np.full(10, 6000))
+    np.testing.assert_array_equal(t[:10], [9, 0, 0, 3, 0, 2, 7, 2, 5, 5])
+
+
+@needs_real_fashion
+def test_real_fashion_mnist_test_set_passes_its_content_hashes(monkeypatch):
+    monkeypatch.setattr(datasets, "SYSTEM_FASHION_MNIST_DIR", REAL_FASHION_DIR)
+    x, t = datasets.load_fashion_mnist("test", one_hot_label=True)
+    assert x.shape == (10_000, 784) and x.min() == 0.0 and x.max() == 1.0
+    np.testing.assert_array_equal(t.sum(axis=0), np.full(10, 1000))
