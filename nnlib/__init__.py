@@ -14,7 +14,7 @@ Every module holds one idea, with the book's names so that notebook prose and co
   (running averages in ``buffers``)
 - ``nnlib.optimizers``: ``SGD`` and the other update rules, ``update(params, grads)`` in place
 - ``nnlib.training``: the one training loop (``train``), ``save_params`` and ``load_params``
-- ``nnlib.datasets``: MNIST and the book's pretrained weights, hash-checked
+- ``nnlib.datasets``: MNIST, Fashion-MNIST and the book's pretrained weights, hash-checked
 - ``nnlib.plotting``: the figures the chapters share (imports matplotlib)
 
 ``import nnlib`` imports NumPy only; ``nnlib.datasets`` and ``nnlib.plotting`` (which need
