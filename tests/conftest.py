@@ -2,6 +2,12 @@
 
 import numpy as np
 import pytest
+from hypothesis import settings
+
+# Timing is measured in benchmarks/, never asserted in a test: Hypothesis's default 200 ms
+# deadline per example turns a busy machine into a failure, so it is off for every test.
+settings.register_profile("nnlib", deadline=None)
+settings.load_profile("nnlib")
 
 
 @pytest.fixture
