@@ -32,6 +32,10 @@ A layer (``Affine``, ``Relu``, ..., and later ``BatchNormalization``, ``Convolut
   ``grads`` and returns None. The network asks this of its first parameter layer, whose ``dx``
   (the gradient with respect to the input images) nobody needs; a layer without the option
   still works, at the cost of that product.
+- A layer that keeps arrays which training changes but no optimizer may (e.g.
+  ``BatchNormalization``'s running averages) may list them in ``buffers``, a dict
+  ``{local name: array}`` of its own arrays like ``params``; :class:`LayerNet` numbers them the
+  same way, and :func:`nnlib.training.train` saves and restores them with the parameters.
 - A one-line docstring, the shapes in each method's docstring, and a ``__repr__``.
 
 :class:`LayerNet` numbers the parameters in layer order, each local name on its own: the k-th
@@ -39,6 +43,14 @@ layer that has a parameter called ``W`` gives ``W{k}``. So ``Affine, Relu, Affin
 W2, b2``; a ``BatchNormalization`` (``gamma``, ``beta``) after the first ``Affine`` gives
 ``gamma1, beta1``; a ``Convolution`` (``W``, ``b``) followed by two ``Affine`` layers gives ``W1``
 to ``W3``, as in the book. Local names must not end in a digit.
+
+Weight decay (L2 regularization)
+--------------------------------
+``LayerNet(..., weight_decay=lam)`` adds the book's penalty ``0.5 * lam * sum(W ** 2)`` over
+every parameter whose local name is ``W`` (the weights of ``Affine`` and ``Convolution``; not
+the biases ``b``, nor ``BatchNormalization``'s ``gamma`` and ``beta``) to the loss, and its
+gradient ``lam * W`` to each such ``W``'s gradient. Large weights then cost something, so the
+network prefers small ones, which fit the noise of a small training set less.
 
 A loss layer (``SoftmaxWithLoss``, ``SigmoidWithLoss``, ``MeanSquaredErrorLoss``) has
 ``forward(x, t) -> float`` (the batch-mean loss), ``backward(dout=1.0) -> dx`` and
@@ -786,6 +798,11 @@ class LayerNet:
         Applied in order (see the module docstring for the layer protocol).
     loss_layer : loss layer
         E.g. ``SoftmaxWithLoss()``, applied to the last layer's output.
+    weight_decay : float
+        The L2 strength ``lambda >= 0`` (the book's ``weight_decay_lambda``): :meth:`loss` and
+        :meth:`gradient` include the penalty ``0.5 * lambda * sum(W ** 2)`` over every weight
+        ``W1, W2, ...`` (not the biases, nor ``gamma``/``beta``), and each weight's gradient
+        gains ``lambda * W``. 0 (the default) turns it off.
 
     Attributes
     ----------
@@ -793,9 +810,26 @@ class LayerNet:
         ``W1, b1, ...``: the layers' own arrays (update them in place).
     grads : dict
         Same keys; the gradients of the last :meth:`gradient` call (empty before it).
+    buffers : dict
+        The layers' ``buffers`` (e.g. ``running_mean1``), numbered like ``params``: arrays the
+        layers change while training that no optimizer updates. Empty for most networks.
+    weight_decay : float
+        As above; may be changed between training runs (it is checked again).
+
+    Notes
+    -----
+    **Weight decay and PyTorch.** With plain SGD, ``W <- W - lr * (dL/dW + lambda * W)``: the
+    same step as ``torch.optim.SGD(..., weight_decay=lambda)``, which adds ``lambda * W`` to
+    the gradient before stepping, provided the biases sit in a parameter group with
+    ``weight_decay=0`` (PyTorch decays every parameter of a group). The same holds with
+    momentum. With Adam it is no longer the same thing as *decoupled* weight decay (AdamW,
+    Loshchilov and Hutter): here ``lambda * W`` enters the gradient, so Adam divides it by
+    ``sqrt(v)`` like the rest of the gradient, and weights with large gradients are decayed
+    less; AdamW instead shrinks every weight by ``lr * lambda * W`` outside the adaptive step.
+    ``torch.optim.Adam(weight_decay=...)`` is the former, ``torch.optim.AdamW`` the latter.
     """
 
-    def __init__(self, layers, loss_layer):
+    def __init__(self, layers, loss_layer, *, weight_decay=0.0):
         if not isinstance(layers, (list, tuple)):
             raise TypeError(f"layers must be a list of layers, got {_describe(layers)}")
         if not layers:
@@ -829,6 +863,9 @@ class LayerNet:
             (key, layer.params[local]) for layer, local, key in self._slots
         )
         self.grads = {}
+        self.buffers = self._collect_buffers()
+        self._weight_keys = [key for _, local, key in self._slots if local == "W"]
+        self.weight_decay = weight_decay
         has_params = [bool(getattr(layer, "params", None)) for layer in self.layers]
         # backward stops at the first parameter layer: nothing below it has gradients to fill
         self._first = has_params.index(True) if any(has_params) else len(self.layers)
@@ -836,6 +873,47 @@ class LayerNet:
         self._skip_first_dx = first is not None and (
             "compute_dx" in inspect.signature(first.backward).parameters
         )
+
+    @property
+    def weight_decay(self):
+        """The L2 strength lambda of the penalty ``0.5 * lambda * sum(W ** 2)`` (0: none)."""
+        return self._weight_decay
+
+    @weight_decay.setter
+    def weight_decay(self, value):
+        value = check_real(value, "weight_decay", minimum=0.0)
+        if value > 0 and not self._weight_keys:
+            raise ValueError(
+                f"weight_decay decays the parameters named W, and this network has none "
+                f"(its parameters: {list(self.params)}); got weight_decay={value}"
+            )
+        self._weight_decay = value
+
+    def _collect_buffers(self):
+        """The layers' ``buffers``, numbered per local name like the parameters."""
+        counts = {}
+        buffers = {}
+        for index, layer in enumerate(self.layers):
+            layer_buffers = getattr(layer, "buffers", None) or {}
+            if not isinstance(layer_buffers, dict):
+                raise TypeError(
+                    f"layers[{index}].buffers must be a dict of arrays, got "
+                    f"{_describe(layer_buffers)}"
+                )
+            for local, array in layer_buffers.items():
+                if not (isinstance(local, str) and _LOCAL_NAME.fullmatch(local)):
+                    raise ValueError(
+                        f"layers[{index}] has a buffer named {local!r}: a name must be an "
+                        "identifier that does not end in a digit (the network appends one)"
+                    )
+                if not isinstance(array, np.ndarray):
+                    raise TypeError(
+                        f"layers[{index}].buffers[{local!r}] must be a NumPy array, got "
+                        f"{_describe(array)}"
+                    )
+                counts[local] = counts.get(local, 0) + 1
+                buffers[f"{local}{counts[local]}"] = array
+        return buffers
 
     def _number_parameters(self):
         """``(layer, local name, key)`` for every parameter, numbered per local name."""
@@ -876,7 +954,7 @@ class LayerNet:
 
     @classmethod
     def from_params(cls, params, *, hidden="relu", output="softmax", loss="cross_entropy",
-                    dropout_rate=0.0, rng=None):
+                    dropout_rate=0.0, rng=None, weight_decay=0.0):
         """A multi-layer perceptron whose ``Affine`` layers use the arrays of ``params`` themselves.
 
         The layered form of :func:`nnlib.backprop.gradients` with the same arguments: each
@@ -895,6 +973,8 @@ class LayerNet:
         dropout_rate : float in [0, 1)
         rng : numpy.random.Generator
             The dropout masks' source; needed when ``dropout_rate > 0``.
+        weight_decay : float
+            The L2 strength, at least 0 (see the class docstring).
 
         Returns
         -------
@@ -907,6 +987,7 @@ class LayerNet:
         check_choice(output, "output", OUTPUTS)
         check_choice(loss, "loss", LOSSES)
         dropout_rate = check_real(dropout_rate, "dropout_rate", minimum=0.0, below=1.0)
+        weight_decay = check_real(weight_decay, "weight_decay", minimum=0.0)
         if dropout_rate > 0:
             rng = check_rng(rng)
         if loss == "cross_entropy" and output == "identity":
@@ -928,11 +1009,11 @@ class LayerNet:
             if output != "identity":
                 layers.append(Softmax() if output == "softmax" else Sigmoid())
             loss_layer = MeanSquaredErrorLoss()
-        return cls(layers, loss_layer)
+        return cls(layers, loss_layer, weight_decay=weight_decay)
 
     @classmethod
     def mlp(cls, layer_sizes, *, hidden="relu", output="softmax", loss="cross_entropy",
-            dropout_rate=0.0, rng=None, scale="xavier", dtype=np.float32):
+            dropout_rate=0.0, rng=None, scale="xavier", dtype=np.float32, weight_decay=0.0):
         """A multi-layer perceptron with new weights, drawn by :func:`nnlib.network.init_params`.
 
         ``LayerNet.mlp([784, 100, 10], rng=0)`` is the book's ``MultiLayerNet`` (ReLU by
@@ -942,7 +1023,7 @@ class LayerNet:
         ----------
         layer_sizes : sequence of int
             ``[D, H1, ..., K]``.
-        hidden, output, loss, dropout_rate :
+        hidden, output, loss, dropout_rate, weight_decay :
             As in :meth:`from_params`.
         rng : numpy.random.Generator or int, optional
             Draws the weights, then the dropout masks.
@@ -956,12 +1037,13 @@ class LayerNet:
         """
         rng = check_seed_or_rng(rng)
         dtype = check_float_dtype(dtype)
+        weight_decay = check_real(weight_decay, "weight_decay", minimum=0.0)
         if not isinstance(layer_sizes, (list, tuple)):
             raise TypeError(f"layer_sizes must be a list of ints, got {_describe(layer_sizes)}")
         sizes = [check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(layer_sizes)]
         params = init_params(sizes, rng=rng, scale=scale, dtype=dtype)
         return cls.from_params(params, hidden=hidden, output=output, loss=loss,
-                               dropout_rate=dropout_rate, rng=rng)
+                               dropout_rate=dropout_rate, rng=rng, weight_decay=weight_decay)
 
     # ------------------------------------------------------------------ forward and backward
 
@@ -993,8 +1075,24 @@ class LayerNet:
             )
         return scores
 
+    def penalty(self):
+        """The weight-decay term ``0.5 * weight_decay * sum(W ** 2)``, summed over ``W1, W2, ...``.
+
+        Returns
+        -------
+        float
+            0.0 when ``weight_decay`` is 0.
+        """
+        if self.weight_decay == 0:
+            return 0.0
+        squares = sum(float(np.sum(self.params[key] ** 2)) for key in self._weight_keys)
+        return 0.5 * self.weight_decay * squares
+
     def loss(self, x, t, training=False):
-        """The batch-mean loss of ``x`` against targets ``t``.
+        """The batch-mean loss of ``x`` against targets ``t``, plus the weight-decay penalty.
+
+        The objective that :meth:`gradient` differentiates: the loss layer's batch mean, plus
+        :meth:`penalty` when ``weight_decay > 0`` (the penalty does not depend on the batch).
 
         Parameters
         ----------
@@ -1010,12 +1108,13 @@ class LayerNet:
         """
         check_bool(training, "training")
         x = _check_batch(x)
-        return self.loss_layer.forward(self._forward(x, training), t)
+        return self.loss_layer.forward(self._forward(x, training), t) + self.penalty()
 
     def gradient(self, x, t):
         """The loss and its gradient with respect to every parameter, by backpropagation.
 
-        A forward pass in training mode, then every layer's ``backward`` in reverse order.
+        A forward pass in training mode, then every layer's ``backward`` in reverse order; with
+        weight decay, each weight's gradient is the layer's plus ``weight_decay * W``.
 
         Parameters
         ----------
@@ -1025,7 +1124,8 @@ class LayerNet:
         Returns
         -------
         loss : float
-            The batch-mean loss (of the dropped-out network, with dropout).
+            The batch-mean loss (of the dropped-out network, with dropout), plus the
+            weight-decay penalty: :meth:`loss` in training mode.
         grads : dict
             ``self.grads``: ``W1, b1, ...``, each shaped like its parameter.
         """
@@ -1047,6 +1147,9 @@ class LayerNet:
                     f"{key} has shape {self.params[key].shape}"
                 )
             self.grads[key] = grad
+        if self.weight_decay > 0:
+            for key in self._weight_keys:  # a new array: the layer's own gradient stays as it is
+                self.grads[key] = self.grads[key] + self.weight_decay * self.params[key]
         return loss, self.grads
 
     # ------------------------------------------------------------------ evaluation
@@ -1100,7 +1203,9 @@ class LayerNet:
         -------
         dict
             ``{"loss": float, "accuracy": float}`` (no accuracy when it is not asked for);
-            the loss is the mean over all N samples.
+            the loss is the loss layer's mean over all N samples, *without* the weight-decay
+            penalty: how well the network fits these data, comparable between networks
+            trained with different ``weight_decay`` (``loss - penalty()`` for one batch).
         """
         x, t, batch_size = self._check_evaluation(x, t, batch_size)
         accuracy = check_bool(accuracy, "accuracy")
@@ -1156,4 +1261,6 @@ class LayerNet:
     def __repr__(self):
         lines = [f"  {layer!r}" for layer in self.layers]
         lines.append(f"  loss: {self.loss_layer!r}")
+        if self.weight_decay > 0:
+            lines.append(f"  weight_decay: {self.weight_decay}")
         return "LayerNet(\n" + "\n".join(lines) + "\n)"

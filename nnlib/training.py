@@ -7,6 +7,11 @@
 learning-rate schedule) becomes a keyword argument of :func:`train`, checked once per epoch after
 the history is recorded, not a second loop.
 
+Early stopping: ``train(..., validation=(x_val, t_val), early_stopping=patience)`` watches the
+validation loss, stops once it has not reached a new minimum for ``patience`` epochs in a row, and
+leaves the network with the parameters (and buffers) of its best epoch, copied back into the very
+arrays the layers use.
+
 Progress bar: ``progress=True`` shows a plain-text tqdm bar on ``sys.stdout``. tqdm writes to
 stderr by default, which a chapter must never do, and its notebook widget carries an id that
 changes every run; a text bar on stdout is neither, but its timings change every run, so a cell
@@ -61,7 +66,7 @@ def _check_data(x, t, name_x, name_t):
 
 
 def train(network, x, t, *, optimizer, epochs, batch_size=100, rng, validation=None,
-          accuracy=True, progress=False, eval_batch_size=1000):
+          accuracy=True, progress=False, eval_batch_size=1000, early_stopping=None):
     """Train ``network`` in place by mini-batch gradient descent; return the history.
 
     Each epoch visits every sample once, in a fresh random order drawn from ``rng`` (no
@@ -69,6 +74,11 @@ def train(network, x, t, *, optimizer, epochs, batch_size=100, rng, validation=N
     may be smaller). A step is ``loss, grads = network.gradient(xb, tb)`` followed by
     ``optimizer.update(network.params, grads)``. After each epoch the network is measured in
     inference mode (no dropout).
+
+    The loss recorded for training is the one the optimizer minimises: with weight decay it
+    includes the penalty ``0.5 * lambda * sum(W ** 2)``. The validation loss is the loss
+    layer's alone (:meth:`LayerNet.evaluate`), so runs with different ``weight_decay`` compare;
+    accuracies never depend on the penalty.
 
     Parameters
     ----------
@@ -97,14 +107,25 @@ def train(network, x, t, *, optimizer, epochs, batch_size=100, rng, validation=N
         Show a text progress bar on stdout (see the module docstring).
     eval_batch_size : int
         Rows per batch when measuring accuracy and validation loss.
+    early_stopping : int, optional
+        The patience: stop when the validation loss has not gone below its lowest value so
+        far for this many epochs in a row (at least 1; needs ``validation``). The validation
+        loss, not the accuracy, is watched: it changes with every step (the accuracy moves in
+        steps of ``1 / N`` and often ties) and exists for a regression too. Whether training
+        stops early or runs all ``epochs``, the network ends with the parameters (and buffers,
+        e.g. batch-norm running averages) of the epoch with the lowest validation loss,
+        copied into its own arrays in place. None (the default): no early stopping, and the
+        network keeps its last parameters.
 
     Returns
     -------
     history : dict of lists
-        ``loss``: the mean batch loss of each epoch (training mode); ``batch_loss``: every
-        step's loss; ``train_accuracy``; with ``validation``, ``val_loss`` and
-        ``val_accuracy``. One entry per epoch except ``batch_loss``; no accuracies when
-        ``accuracy`` is False.
+        ``loss``: the mean batch loss of each epoch (training mode, weight-decay penalty
+        included); ``batch_loss``: every step's loss; ``train_accuracy``; with
+        ``validation``, ``val_loss`` and ``val_accuracy``. One entry per epoch run except
+        ``batch_loss``; no accuracies when ``accuracy`` is False. With ``early_stopping``,
+        also ``best_epoch`` (int, counted from 1: the epoch whose parameters the network
+        holds) and ``stopped_early`` (bool).
     """
     for attribute in ("params", "gradient", "accuracy", "evaluate"):
         if not hasattr(network, attribute):
@@ -131,6 +152,14 @@ def train(network, x, t, *, optimizer, epochs, batch_size=100, rng, validation=N
     accuracy = check_bool(accuracy, "accuracy")
     progress = check_bool(progress, "progress")
     eval_batch_size = check_int(eval_batch_size, "eval_batch_size", minimum=1)
+    patience = None
+    if early_stopping is not None:
+        patience = check_int(early_stopping, "early_stopping", minimum=1)
+        if validation is None:
+            raise ValueError(
+                f"early_stopping={patience} needs validation=(x_val, t_val): it watches the "
+                "validation loss"
+            )
 
     history = {"loss": [], "batch_loss": []}
     if accuracy:
@@ -139,6 +168,8 @@ def train(network, x, t, *, optimizer, epochs, batch_size=100, rng, validation=N
         history["val_loss"] = []
         if accuracy:
             history["val_accuracy"] = []
+    best_loss, best_epoch, best_state = np.inf, 0, None
+    stopped_early = False
     steps_per_epoch = -(-n // batch_size)
     bar = _progress_bar(epochs * steps_per_epoch, f"epoch 1/{epochs}") if progress else None
     try:
@@ -168,10 +199,39 @@ def train(network, x, t, *, optimizer, epochs, batch_size=100, rng, validation=N
             if bar is not None:
                 bar.set_postfix_str(_summary(history), refresh=False)
                 bar.set_description(f"epoch {min(epoch + 1, epochs)}/{epochs}")
+            if patience is not None:
+                if history["val_loss"][-1] < best_loss:
+                    best_loss, best_epoch = history["val_loss"][-1], epoch
+                    best_state = _copy_state(network)
+                elif epoch - best_epoch >= patience:
+                    stopped_early = True
+                    break
     finally:
         if bar is not None:
             bar.close()
+    if patience is not None:
+        _restore_state(network, best_state)
+        history["best_epoch"] = best_epoch
+        history["stopped_early"] = stopped_early
     return history
+
+
+def _state_arrays(network):
+    """The network's parameters and buffers: every array that training changes."""
+    arrays = {("params", key): array for key, array in network.params.items()}
+    for key, array in getattr(network, "buffers", {}).items():
+        arrays["buffers", key] = array
+    return arrays
+
+
+def _copy_state(network):
+    return {name: array.copy() for name, array in _state_arrays(network).items()}
+
+
+def _restore_state(network, saved):
+    """Copy saved values back into the network's own arrays (its layers hold references)."""
+    for name, array in _state_arrays(network).items():
+        array[...] = saved[name]
 
 
 def _progress_bar(total, description):
