@@ -8,28 +8,34 @@ Times, on the whole MNIST test set (10,000 images) and in one run:
 - ``nnlib.network.predict`` on the whole set,
 - the lower bound: the three matrix products alone, ``((x @ W1) @ W2) @ W3`` — no bias, no
   activation, so no real network can be faster on the same BLAS,
-- PyTorch on the CPU, if it is installed.
+- PyTorch on the CPU, **in a process of its own** (``torch_process.py``), if an interpreter with
+  torch is at hand (``--torch-python``): alternating OpenBLAS and PyTorch work in one process
+  slowed PyTorch down 1.6-2x.
 
-Each is run several times, interleaved so that a busy machine slows them all alike; the script
-prints the median and minimum of each, the median as a ratio of the lower bound's, and each
-method's accuracy, which must be the same 0.9352 for every method that computes the network.
+Each is run several times, interleaved so that a busy machine slows them all alike (the NumPy
+methods round-robin in this process, PyTorch once per round in its own); the script prints the
+median and minimum of each, the median as a ratio of the lower bound's, and each method's
+accuracy, which must be the same 0.9352 for every method that computes the network.
 
 Run from the repository root (see benchmarks/README.md):
 
-    NNLIB_DATA_DIR=/path/to/data python benchmarks/inference.py
+    NNLIB_DATA_DIR=/path/to/data python benchmarks/inference.py --torch-python PATH
 """
 
 import statistics
 import sys
+import tempfile
 from functools import partial
 
 import numpy as np
 from harness import argument_parser, describe_machine, pin_blas_threads, time_interleaved
+from torch_process import TorchProcess, time_rounds, torch_python
 
 from nnlib import datasets, network
 
 TARGET_RATIO = 1.3
 BATCH_SIZE = 100
+TORCH = "PyTorch CPU, own process"
 
 
 # --------------------------------------------------------------------------- the methods
@@ -79,29 +85,6 @@ def matmul_bound(params, x):
     return ((x @ params["W1"]) @ params["W2"]) @ params["W3"]
 
 
-def torch_method(threads):
-    """A PyTorch CPU version (tensors made once, outside the timing), or None without torch."""
-    try:
-        import torch
-    except ImportError:
-        return None, None, None
-    if threads:
-        torch.set_num_threads(threads)
-
-    def prepare(params, x):
-        tensors = {key: torch.from_numpy(value) for key, value in params.items()}
-        return tensors, torch.from_numpy(x)
-
-    def predict(prepared, _x):
-        p, x = prepared
-        with torch.inference_mode():
-            z1 = torch.sigmoid(torch.addmm(p["b1"], x, p["W1"]))
-            z2 = torch.sigmoid(torch.addmm(p["b2"], z1, p["W2"]))
-            return torch.addmm(p["b3"], z2, p["W3"]).argmax(dim=1).numpy()
-
-    return predict, prepare, f"torch {torch.__version__}, {torch.get_num_threads()} threads"
-
-
 # --------------------------------------------------------------------------- timing
 
 
@@ -115,6 +98,9 @@ def parse_arguments(argv):
                         help="runs of each batched method (default: 31)")
     parser.add_argument("--loop-repeats", type=int, default=5,
                         help="runs of the per-sample and batch-of-100 loops (default: 5)")
+    parser.add_argument("--torch-python", metavar="PATH",
+                        help="an interpreter with torch and numpy for the PyTorch row (default: "
+                             "this one, if it has torch; else the row is skipped)")
     return parser.parse_args(argv)
 
 
@@ -132,10 +118,6 @@ def main(argv=None):
         "nnlib.network.predict": partial(nnlib_predict, params, x),
         "plain NumPy, one batch": partial(one_batch, params, x),
     }
-    torch_predict, torch_prepare, torch_info = torch_method(args.threads)
-    if torch_predict is not None:
-        batched["PyTorch CPU, one batch"] = partial(torch_predict, torch_prepare(params, x), x)
-        print(torch_info)
     loops = {
         "per-sample loop": partial(per_sample_loop, params, x),
         f"batch-of-{BATCH_SIZE} loop": partial(batch_loop, params, x),
@@ -144,7 +126,18 @@ def main(argv=None):
     computed = {**loops, **batched}
     computed.pop("matmul-only lower bound")
     predictions = {name: run() for name, run in computed.items()}
-    times = time_interleaved(batched, args.repeats)
+    python, note = torch_python(args.torch_python)
+    with tempfile.TemporaryDirectory() as folder:
+        if python is None:
+            print(note)
+            times = time_rounds(batched, args.repeats)
+        else:
+            with TorchProcess(python, "inference", {"x": x, **params}, args.threads,
+                              folder) as torch_side:
+                print(f"{torch_side.description} ({python})")
+                times = time_rounds(batched, args.repeats, torch_side, TORCH)
+                predictions[TORCH] = torch_side.result()["predicted"]
+                torch_side.close()
     times.update(time_interleaved(loops, args.loop_repeats))
 
     bound = statistics.median(times["matmul-only lower bound"])
@@ -166,6 +159,10 @@ def main(argv=None):
     common = next(iter(accuracies.values()))
     print(f"\nnnlib batched predict: {ratio:.2f}x the lower bound, {verdict} the "
           f"{TARGET_RATIO}x target; every method's accuracy is {common:.4f}.")
+    if TORCH in times:
+        speedup = statistics.median(times[TORCH]) / statistics.median(
+            times["nnlib.network.predict"])
+        print(f"PyTorch CPU takes {speedup:.2f}x the time of nnlib.network.predict.")
     return 1 if args.check and ratio > TARGET_RATIO else 0
 
 

@@ -74,11 +74,25 @@ def build(notebooks=chapters.NOTEBOOKS, out=chapters.BUILD / "slides"):
     return written
 
 
+# The course's two parts, as in the README and the site's navigation.
+PARTS = (
+    ("Part one: a network from functions", range(1, 9)),
+    ("Part two: layers and training", range(9, 100)),
+)
+
+
 def _index(decks):
-    items = "\n".join(
-        f'<li><a href="{html.escape(deck.name)}">{html.escape(deck.name.split(".")[0])}</a></li>'
-        for deck in decks
-    )
+    sections = []
+    for title, numbers in PARTS:
+        items = "\n".join(
+            f'<li><a href="{html.escape(deck.name)}">{html.escape(deck.name.split(".")[0])}</a>'
+            "</li>"
+            for deck in decks
+            if int(deck.name[:2]) in numbers
+        )
+        if items:
+            sections.append(f"<h2>{html.escape(title)}</h2>\n<ul>\n{items}\n</ul>")
+    items = "\n".join(sections)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -91,9 +105,7 @@ def _index(decks):
 <p>Open a deck. <kbd>S</kbd> opens the speaker notes, <kbd>Esc</kbd> an overview, <kbd>F</kbd>
 full screen. To print a deck or save it as PDF, add <code>?print-pdf</code> to its address and
 print from the browser.</p>
-<ul>
 {items}
-</ul>
 </body>
 </html>
 """

@@ -2,16 +2,29 @@
 
 MyST-NB reads the chapters with their stored outputs (never executes them); sphinx-book-theme
 gives the navigation; MathJax 3 is served from ``_static/mathjax`` (copied from the
-django-static-mathjax package), so no page loads anything from the network.
+django-static-mathjax package), so no page loads anything from the network. The API reference
+(``api/``, one page per public ``nnlib`` module, written by ``classroom site``) is built from the
+docstrings by autodoc, which imports ``nnlib``; napoleon reads their NumPy style.
 """
 
 project = "nnlib-course"
 author = "nnlib-course contributors"
 copyright = "nnlib-course contributors, MIT licence"
 
-extensions = ["myst_nb"]
+extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
 root_doc = "index"
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "jupyter_execute"]
+
+# The API reference: NumPy-style docstrings, members in the order the module defines them (the
+# order its docstring explains them in), and signatures without the module prefix.
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+# An "Attributes" section becomes a field list of its class, not attribute entries of their own,
+# which would describe a property a second time (a duplicate-object warning).
+napoleon_use_ivar = True
+autodoc_member_order = "bysource"
+autodoc_default_options = {"members": True}
+add_module_names = False
 
 # Stored outputs are the chapter; re-running would need MNIST and minutes per build.
 nb_execution_mode = "off"

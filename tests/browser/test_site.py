@@ -1,8 +1,11 @@
-"""The course site in a real browser: every chapter loads cleanly, with its figures and its math."""
+"""The course site in a real browser: every chapter loads cleanly, with its figures and its math,
+and the API reference documents every public module of nnlib."""
+
+import pkgutil
 
 import nbformat
 import pytest
-from browser_support import CHAPTER_IDS, CHAPTERS, screenshot_path
+from browser_support import CHAPTER_IDS, CHAPTERS, ROOT, screenshot_path
 
 pytestmark = pytest.mark.browser
 
@@ -76,4 +79,40 @@ def test_index_links_every_chapter_and_navigates_to_it(page, build_server):
     page.locator("a.right-next").click()
     page.wait_for_url(f"**/chapters/{CHAPTERS[0].stem}.html")
     _typeset(page)
+    assert page.watch.report() == []
+
+
+def _public_nnlib_modules():
+    """Every module of nnlib whose name does not start with an underscore, alphabetically."""
+    return sorted(
+        f"nnlib.{module.name}"
+        for module in pkgutil.iter_modules([str(ROOT / "nnlib")])
+        if not module.name.startswith("_")
+    )
+
+
+def test_api_reference_has_a_page_per_public_module_linked_from_the_navigation(
+    page, build_server
+):
+    page.goto(f"{build_server}/site/index.html", wait_until="load")
+    assert page.locator('nav.bd-docs-nav a[href="api/index.html"]').count() == 1
+
+    page.goto(f"{build_server}/site/api/index.html", wait_until="load")
+    links = page.locator("article .toctree-wrapper a.reference.internal")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert hrefs == [f"{module}.html" for module in _public_nnlib_modules()]
+    assert page.watch.report() == []
+
+
+def test_api_page_shows_a_class_with_its_numpy_style_sections(page, build_server):
+    page.goto(f"{build_server}/site/api/nnlib.layers.html", wait_until="load")
+    layer_net = page.locator('dt[id="nnlib.layers.LayerNet"]')
+    assert layer_net.count() == 1
+    assert "LayerNet" in layer_net.inner_text()
+    # napoleon turned the docstring's "Parameters" section into a field list naming them
+    fields = page.locator('dt[id="nnlib.layers.LayerNet"] + dd dl.field-list').first
+    assert "layers" in fields.inner_text() and "loss_layer" in fields.inner_text()
+    assert page.locator('dt[id="nnlib.layers.Affine.backward"]').count() == 1
+    layer_net.scroll_into_view_if_needed()
+    page.screenshot(path=screenshot_path("site-api-layers"))
     assert page.watch.report() == []
