@@ -10,6 +10,8 @@ Every module holds one idea, with the book's names so that notebook prose and co
 - ``nnlib.dropout``: inverted dropout, forward and backward
 - ``nnlib.layers``: layers with forward and backward (``Affine``, ``Relu``, ``SoftmaxWithLoss``,
   ...) and ``LayerNet``, a network built as a list of them
+- ``nnlib.conv``: im2col/col2im, ``Convolution``, ``Pooling`` and the book's ConvNet
+  (``simple_conv_net``)
 - ``nnlib.batchnorm``: ``BatchNormalization``, a layer that normalizes each feature over the batch
   (running averages in ``buffers``)
 - ``nnlib.optimizers``: ``SGD`` and the other update rules, ``update(params, grads)`` in place
@@ -27,6 +29,7 @@ from nnlib import (
     activations,
     backprop,
     batchnorm,
+    conv,
     dropout,
     gradcheck,
     layers,
@@ -45,6 +48,7 @@ __all__ = [
     "activations",
     "backprop",
     "batchnorm",
+    "conv",
     "datasets",
     "dropout",
     "gradcheck",
