@@ -48,20 +48,24 @@ from nnlib.layers import Affine, LayerNet, Relu, SoftmaxWithLoss
 # --------------------------------------------------------------------------- sizes and checks
 
 
-def _output_length(size, window, stride, pad, axis, size_name, window_name):
-    """``(size + 2*pad - window) // stride + 1``; ValueError if the windows do not tile exactly."""
+def _output_length(size, window, stride, pad, axis, size_name, window_name, name=None):
+    """``(size + 2*pad - window) // stride + 1``; ValueError if the windows do not tile exactly.
+
+    ``name`` is the argument whose shape gave ``size`` (``"x"``), put first in the message.
+    """
     span = size + 2 * pad - window
+    where = f"{name}: " if name else ""
     formula = (f"({size_name} + 2*pad - {window_name}) / stride + 1 = "
                f"({size} + 2*{pad} - {window}) / {stride} + 1")
     if span < 0:
         raise ValueError(
-            f"the {axis} {size_name}={size} with pad={pad} is smaller than the window "
+            f"{where}the {axis} {size_name}={size} with pad={pad} is smaller than the window "
             f"{window_name}={window}: the output {axis} {formula} would be below 1 (pad the "
             "input or use a smaller window)"
         )
     if span % stride:
         raise ValueError(
-            f"the {axis} {size_name}={size} does not fit {window_name}={window} with "
+            f"{where}the {axis} {size_name}={size} does not fit {window_name}={window} with "
             f"stride={stride} and pad={pad}: the output {axis} {formula} = "
             f"{span / stride + 1:g} must be a whole number, i.e. ({size_name} + 2*pad - "
             f"{window_name}) must be a multiple of stride (as in the book; change pad or stride)"
@@ -120,11 +124,11 @@ def _check_geometry(stride, pad):
     return check_int(stride, "stride", minimum=1), check_int(pad, "pad", minimum=0)
 
 
-def _output_hw(shape, window_h, window_w, stride, pad, window_names):
-    """(OH, OW) of an (N, C, H, W) input, with errors that name both axes' sizes."""
+def _output_hw(shape, window_h, window_w, stride, pad, window_names, name):
+    """(OH, OW) of an (N, C, H, W) input ``name``, with errors that name both axes' sizes."""
     _, _, height, width = shape
-    out_h = _output_length(height, window_h, stride, pad, "height", "H", window_names[0])
-    out_w = _output_length(width, window_w, stride, pad, "width", "W", window_names[1])
+    out_h = _output_length(height, window_h, stride, pad, "height", "H", window_names[0], name)
+    out_w = _output_length(width, window_w, stride, pad, "width", "W", window_names[1], name)
     return out_h, out_w
 
 
@@ -196,7 +200,8 @@ def im2col(x, filter_h, filter_w, stride=1, pad=0):
     filter_w = check_int(filter_w, "filter_w", minimum=1)
     stride, pad = _check_geometry(stride, pad)
     n, c = x.shape[:2]
-    out_h, out_w = _output_hw(x.shape, filter_h, filter_w, stride, pad, ("filter_h", "filter_w"))
+    out_h, out_w = _output_hw(x.shape, filter_h, filter_w, stride, pad, ("filter_h", "filter_w"),
+                              "x")
     windows = _windows(x, filter_h, filter_w, stride, pad)  # (N, C, OH, OW, FH, FW)
     return windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * out_h * out_w, c * filter_h * filter_w)
 
@@ -229,7 +234,8 @@ def col2im(col, x_shape, filter_h, filter_w, stride=1, pad=0):
     filter_w = check_int(filter_w, "filter_w", minimum=1)
     stride, pad = _check_geometry(stride, pad)
     n, c, height, width = x_shape
-    out_h, out_w = _output_hw(x_shape, filter_h, filter_w, stride, pad, ("filter_h", "filter_w"))
+    out_h, out_w = _output_hw(x_shape, filter_h, filter_w, stride, pad, ("filter_h", "filter_w"),
+                              "x_shape")
     expected = (n * out_h * out_w, c * filter_h * filter_w)
     if col.shape != expected:
         raise ValueError(
@@ -303,6 +309,7 @@ class Convolution:
         """
         check_bool(training, "training")
         x = _check_images(x)
+        require_finite(x, "x")  # one pass, small beside im2col and the product
         filters, channels, filter_h, filter_w = self.W.shape
         if x.shape[1] != channels:
             raise ValueError(
@@ -311,7 +318,7 @@ class Convolution:
             )
         n = x.shape[0]
         out_h, out_w = _output_hw(x.shape, filter_h, filter_w, self.stride, self.pad,
-                                  ("FH", "FW"))
+                                  ("FH", "FW"), "x")
         self.col = im2col(x, filter_h, filter_w, self.stride, self.pad)  # (N*OH*OW, C*FH*FW)
         self.x_shape = x.shape
         windows = self.col.reshape(n, out_h * out_w, -1)  # each image's windows, one per row
@@ -346,7 +353,7 @@ class Convolution:
         filters = self.W.shape[0]
         n = self.x_shape[0]
         out_h, out_w = _output_hw(self.x_shape, *self.W.shape[2:], self.stride, self.pad,
-                                  ("FH", "FW"))
+                                  ("FH", "FW"), "x")
         dout = _check_dout(dout, (n, filters, out_h, out_w), self)
         check_bool(compute_dx, "compute_dx")
         dout = dout.reshape(n, filters, out_h * out_w)
@@ -400,7 +407,7 @@ class Pooling:
         check_bool(training, "training")
         x = _check_images(x)
         _output_hw(x.shape, self.pool_h, self.pool_w, self.stride, self.pad,
-                   ("pool_h", "pool_w"))
+                   ("pool_h", "pool_w"), "x")
         windows = self._windows(x)  # (N, C, OH, OW, pool_h, pool_w)
         # the maximum of the pool_h * pool_w shifted grids, one element-wise np.maximum per
         # window position: the book's argmax over im2col rows (or max(axis=(4, 5))) reduces
@@ -509,7 +516,7 @@ def simple_conv_net(input_shape=(1, 28, 28), *, filter_num=30, filter_size=5, st
     rng = check_seed_or_rng(rng)
     dtype = check_float_dtype(dtype)
     conv_h, conv_w = _output_hw((1, channels, height, width), filter_size, filter_size, stride,
-                                pad, ("filter_size", "filter_size"))
+                                pad, ("filter_size", "filter_size"), "input_shape")
     if conv_h % 2 or conv_w % 2:
         raise ValueError(
             f"the convolution's output is {conv_h}x{conv_w}, which 2x2 pooling with stride 2 "

@@ -348,7 +348,9 @@ def _expected_sha256(name):
     try:
         return SHA256[name]
     except KeyError:
-        raise ValueError(f"unknown data file {name!r}; known files: {sorted(SHA256)}") from None
+        raise ValueError(
+            f"name: unknown data file {name!r}; known files: {sorted(SHA256)}"
+        ) from None
 
 
 def _urls(name):

@@ -133,13 +133,13 @@ def _require_forward(layer, kept):
         )
 
 
-def _check_scores(x, layer):
+def _check_scores(x, layer, name="x"):
     """A loss layer's input: a finite (N, K) batch. NaN here means the training diverged."""
-    x = _check_batch(x, "x")
-    require_ndim(x, (2,), "x")
+    x = _check_batch(x, name)
+    require_ndim(x, (2,), name)
     if not np.isfinite(x).all():
         raise ValueError(
-            f"{type(layer).__name__}: the scores x must be finite, got "
+            f"{type(layer).__name__}: the scores {name} must be finite, got "
             f"{np.count_nonzero(~np.isfinite(x))} NaN or infinite value(s) (if this happens "
             "while training, the parameters diverged: lower the learning rate)"
         )
@@ -550,6 +550,7 @@ def _argmax_or_threshold(scores, threshold):
     """Classes from scores: the argmax of each row, or ``score > threshold`` for one column."""
     scores = _check_batch(scores, "scores")
     require_ndim(scores, (2,), "scores")
+    require_finite(scores, "scores")  # NaN > 0 is False, and argmax picks a NaN: no class
     if scores.shape[1] == 1:
         return (scores[:, 0] > threshold).astype(np.intp)
     return np.argmax(scores, axis=1)
@@ -711,7 +712,7 @@ class MeanSquaredErrorLoss:
         -------
         float
         """
-        y = _check_scores(y, self)
+        y = _check_scores(y, self, "y")
         t = _check_targets_like(t, y)
         self.y = y
         self.t = t
@@ -983,6 +984,8 @@ class LayerNet:
         if not isinstance(params, dict):
             raise TypeError(f"params must be a dict of arrays W1, b1, ..., got {_describe(params)}")
         count = layer_count(params)
+        for key, value in params.items():  # named here, not as the Affine layer's W or b
+            require_finite(value, f"params[{key!r}]")
         check_choice(hidden, "hidden", HIDDEN_LAYERS)
         check_choice(output, "output", OUTPUTS)
         check_choice(loss, "loss", LOSSES)
@@ -1069,6 +1072,13 @@ class LayerNet:
         x = _check_batch(x)
         scores = self._forward(x, training=False)
         if not np.isfinite(scores).all():
+            suspects = {"x": x, **{f"params[{key!r}]": value for key, value in self.params.items()}}
+            for name, array in suspects.items():  # searched only once the scores are not finite
+                try:
+                    require_finite(array, name)
+                except ValueError as error:
+                    message = f"the network's scores hold NaN or infinity: {error}"
+                    raise ValueError(message) from None
             raise ValueError(
                 "the network's scores hold NaN or infinity: check that x and the parameters "
                 "are finite (a diverged training run leaves NaN parameters)"
@@ -1108,7 +1118,13 @@ class LayerNet:
         """
         check_bool(training, "training")
         x = _check_batch(x)
-        return self.loss_layer.forward(self._forward(x, training), t) + self.penalty()
+        scores = self._forward(x, training)
+        try:
+            loss = self.loss_layer.forward(scores, t)
+        except ValueError:
+            require_finite(x, "x")  # a NaN input, not a diverged training, when x holds one
+            raise
+        return loss + self.penalty()
 
     def gradient(self, x, t):
         """The loss and its gradient with respect to every parameter, by backpropagation.
@@ -1156,6 +1172,7 @@ class LayerNet:
 
     def _check_evaluation(self, x, t, batch_size):
         x = _check_batch(x)
+        require_finite(x, "x")  # here, so that the error gives the index in x, not in a batch
         t = np.asarray(t)
         if t.ndim == 0 or t.shape[0] != x.shape[0]:
             raise ValueError(

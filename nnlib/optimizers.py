@@ -38,7 +38,8 @@ def check_params_and_grads(params, grads):
     TypeError
         If either is not a dict, or a parameter is not a floating NumPy array.
     ValueError
-        If the keys differ or a gradient's shape differs from its parameter's.
+        If the keys differ, a gradient's shape differs from its parameter's, or a parameter
+        is read-only.
     """
     for name, value in (("params", params), ("grads", grads)):
         if not isinstance(value, dict):
@@ -56,6 +57,9 @@ def check_params_and_grads(params, grads):
                 f"params[{key!r}] must be a floating NumPy array (it is updated in place), got "
                 f"{_describe(param)}"
             )
+        if not param.flags.writeable:
+            raise ValueError(f"params[{key!r}] must be writeable (it is updated in place), got a "
+                             "read-only array")
         grad = grads[key]
         if not (isinstance(grad, np.ndarray) and np.issubdtype(grad.dtype, np.floating)):
             raise TypeError(f"grads[{key!r}] must be a floating NumPy array, got {_describe(grad)}")

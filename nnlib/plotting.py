@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap, LogNorm, Normalize
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
@@ -396,7 +397,9 @@ def plot_confusion_matrix(
         image, ax=ax, label=f"{what} ({scale} scale)",
         format=PercentFormatter(xmax=1) if normalize else None,
     )  # fmt: skip
-    colorbar.ax.tick_params(labelsize=max(MIN_FONT_SIZE, plt.rcParams["ytick.labelsize"]))
+    # rcParams may hold a name such as "medium" (before nnlib.setup()): compare points
+    tick_size = FontProperties(size=plt.rcParams["ytick.labelsize"]).get_size_in_points()
+    colorbar.ax.tick_params(labelsize=max(MIN_FONT_SIZE, tick_size))
     return ax
 
 
