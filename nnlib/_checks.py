@@ -243,3 +243,38 @@ def check_out(out, like, name="out"):
     if not out.flags.writeable:
         raise ValueError(f"{name} must be writeable, got a read-only array")
     return out
+
+
+# --------------------------------------------------------------------------- the layer protocol
+
+
+def check_parameter(array, name, ndim):
+    """A layer's parameter: a finite float NumPy array of ``ndim`` axes, kept by reference."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(
+            f"{name} must be a NumPy array (the layer keeps a reference to it, so that an "
+            f"optimizer's in-place update is seen), got {_describe(array)}"
+        )
+    check_float_dtype(array.dtype, f"{name}.dtype")
+    require_ndim(array, (ndim,), name)
+    require_finite(array, name)
+    return array
+
+
+def require_forward(layer, kept):
+    """Raise ``RuntimeError`` if a layer's ``backward`` comes before its ``forward``."""
+    if kept is None:
+        raise RuntimeError(
+            f"{type(layer).__name__}.backward was called before forward: the backward pass "
+            "needs what forward keeps"
+        )
+
+
+def check_dout(dout, shape, layer):
+    """``dout`` as a floating array shaped like the layer's last output."""
+    dout = as_float_array(dout, "dout")
+    if dout.shape != shape:
+        raise ValueError(
+            f"dout must have the shape of {layer!r}'s last output {shape}, got {dout.shape}"
+        )
+    return dout

@@ -16,30 +16,22 @@ not parameters (no optimizer may change them); they are in ``buffers``.
 import numpy as np
 
 from nnlib._checks import (
-    _describe,
     as_float_array,
     check_bool,
-    check_float_dtype,
+    check_dout,
+    check_parameter,
     check_real,
-    require_finite,
-    require_ndim,
+    require_forward,
 )
 
 
 def _check_vector(array, name, size=None):
     """A 1-D float NumPy array the layer keeps a reference to (optimizers update it in place)."""
-    if not isinstance(array, np.ndarray):
-        raise TypeError(
-            f"{name} must be a NumPy array (the layer keeps a reference to it, so that an "
-            f"in-place update is seen), got {_describe(array)}"
-        )
-    check_float_dtype(array.dtype, f"{name}.dtype")
-    require_ndim(array, (1,), name)
+    check_parameter(array, name, 1)
     if size is not None and array.shape != (size,):
         raise ValueError(f"{name} must have the shape of gamma ({size},), got {array.shape}")
     if array.size == 0:
         raise ValueError(f"{name} must hold at least one feature, got shape {array.shape}")
-    require_finite(array, name)
     return array
 
 
@@ -231,17 +223,8 @@ class BatchNormalization:
         -------
         array shaped like the last ``x``, or None
         """
-        if self.xn is None:
-            raise RuntimeError(
-                "BatchNormalization.backward was called before forward: the backward pass "
-                "needs what forward keeps"
-            )
-        dout = as_float_array(dout, "dout")
-        if dout.shape != self.input_shape:
-            raise ValueError(
-                f"dout must have the shape of {self!r}'s last output {self.input_shape}, got "
-                f"{dout.shape}"
-            )
+        require_forward(self, self.xn)
+        dout = check_dout(dout, self.input_shape, self)
         compute_dx = check_bool(compute_dx, "compute_dx")
         dout = self._as_rows(dout)
         self.dbeta = dout.sum(axis=0)

@@ -37,11 +37,13 @@ from nnlib._checks import (
     as_float_array,
     check_bool,
     check_choice,
+    check_dout,
     check_float_dtype,
     check_int,
     check_real,
     check_seed_or_rng,
     require_finite,
+    require_forward,
 )
 from nnlib.layers import Affine, LayerNet, Relu, SoftmaxWithLoss
 
@@ -136,23 +138,6 @@ def _check_shape_tuple(shape, name):
     if not (isinstance(shape, tuple) and len(shape) == 4):
         raise TypeError(f"{name} must be a tuple (N, C, H, W), got {_describe(shape)}")
     return tuple(check_int(size, f"{name}[{i}]", minimum=1) for i, size in enumerate(shape))
-
-
-def _require_forward(layer, kept):
-    if kept is None:
-        raise RuntimeError(
-            f"{type(layer).__name__}.backward was called before forward: the backward pass "
-            "needs what forward keeps"
-        )
-
-
-def _check_dout(dout, shape, layer):
-    dout = as_float_array(dout, "dout")
-    if dout.shape != shape:
-        raise ValueError(
-            f"dout must have the shape of {layer!r}'s last output {shape}, got {dout.shape}"
-        )
-    return dout
 
 
 # --------------------------------------------------------------------------- im2col and col2im
@@ -349,12 +334,12 @@ class Convolution:
         -------
         (N, C, H, W) array, or None
         """
-        _require_forward(self, self.col)
+        require_forward(self, self.col)
         filters = self.W.shape[0]
         n = self.x_shape[0]
         out_h, out_w = _output_hw(self.x_shape, *self.W.shape[2:], self.stride, self.pad,
                                   ("FH", "FW"), "x")
-        dout = _check_dout(dout, (n, filters, out_h, out_w), self)
+        dout = check_dout(dout, (n, filters, out_h, out_w), self)
         check_bool(compute_dx, "compute_dx")
         dout = dout.reshape(n, filters, out_h * out_w)
         windows = self.col.reshape(n, out_h * out_w, -1)
@@ -435,8 +420,8 @@ class Pooling:
         -------
         (N, C, H, W) array
         """
-        _require_forward(self, self.out)
-        dout = _check_dout(dout, self.out.shape, self)
+        require_forward(self, self.out)
+        dout = check_dout(dout, self.out.shape, self)
         n, c, height, width = self.x.shape
         out_h, out_w = self.out.shape[2:]
         windows = self._windows(self.x)

@@ -69,36 +69,27 @@ from nnlib._checks import (
     as_float_array,
     check_bool,
     check_choice,
+    check_dout,
     check_float_dtype,
     check_int,
     check_labels,
+    check_parameter,
     check_real,
     check_rng,
     check_seed_or_rng,
     require_finite,
+    require_forward,
     require_ndim,
 )
+from nnlib.backprop import LOSSES
 from nnlib.dropout import dropout, dropout_backward
+from nnlib.network import OUTPUT_ACTIVATIONS as OUTPUTS
 from nnlib.network import init_params, labels_of, layer_count
 
 HIDDEN_LAYERS = ("sigmoid", "relu", "identity")
-OUTPUTS = ("softmax", "sigmoid", "identity")
-LOSSES = ("cross_entropy", "mse")
 
 
 # --------------------------------------------------------------------------- shared checks
-
-
-def _check_parameter(array, name, ndim):
-    """A parameter must be a float NumPy array: the layer keeps a reference to it, not a copy."""
-    if not isinstance(array, np.ndarray):
-        raise TypeError(
-            f"{name} must be a NumPy array (the layer keeps a reference to it, so that an "
-            f"optimizer's in-place update is seen), got {_describe(array)}"
-        )
-    check_float_dtype(array.dtype, f"{name}.dtype")
-    require_ndim(array, (ndim,), name)
-    require_finite(array, name)
 
 
 def _check_batch(x, name="x", min_ndim=2):
@@ -113,24 +104,6 @@ def _check_batch(x, name="x", min_ndim=2):
     if x.shape[0] == 0:
         raise ValueError(f"{name} must not be an empty batch, got shape {x.shape}")
     return x
-
-
-def _check_dout(dout, shape, layer):
-    """``dout`` as a floating array shaped like the layer's last output."""
-    dout = as_float_array(dout, "dout")
-    if dout.shape != shape:
-        raise ValueError(
-            f"dout must have the shape of {layer!r}'s last output {shape}, got {dout.shape}"
-        )
-    return dout
-
-
-def _require_forward(layer, kept):
-    if kept is None:
-        raise RuntimeError(
-            f"{type(layer).__name__}.backward was called before forward: the backward pass "
-            "needs what forward keeps"
-        )
 
 
 def _check_scores(x, layer, name="x"):
@@ -214,7 +187,7 @@ class MulLayer:
         ----------
         dout : float or array shaped like the output
         """
-        _require_forward(self, self.x)
+        require_forward(self, self.x)
         dout = _check_node_input(dout, "dout")
         if np.shape(dout) != np.shape(self.x):
             raise ValueError(
@@ -258,7 +231,7 @@ class AddLayer:
         ----------
         dout : float or array shaped like the output
         """
-        _require_forward(self, self.shape)
+        require_forward(self, self.shape)
         dout = _check_node_input(dout, "dout")
         if np.shape(dout) != self.shape:
             raise ValueError(
@@ -279,8 +252,8 @@ class Affine:
     """Fully connected layer ``out = x @ W + b``, with ``W`` (D, H) and ``b`` (H,) by reference."""
 
     def __init__(self, W, b):
-        _check_parameter(W, "W", 2)
-        _check_parameter(b, "b", 1)
+        check_parameter(W, "W", 2)
+        check_parameter(b, "b", 1)
         if b.shape != (W.shape[1],):
             raise ValueError(
                 f"b must have shape (W.shape[1],) = ({W.shape[1]},), got {b.shape} "
@@ -345,8 +318,8 @@ class Affine:
         -------
         array shaped like the last ``x``, or None
         """
-        _require_forward(self, self.x)
-        dout = _check_dout(dout, (self.x.shape[0], self.W.shape[1]), self)
+        require_forward(self, self.x)
+        dout = check_dout(dout, (self.x.shape[0], self.W.shape[1]), self)
         check_bool(compute_dx, "compute_dx")
         self.dW = self.x.T @ dout
         self.db = dout.sum(axis=0)
@@ -392,8 +365,8 @@ class Relu:
         ----------
         dout : array shaped like the last ``x``
         """
-        _require_forward(self, self.mask)
-        dout = _check_dout(dout, self.mask.shape, self)
+        require_forward(self, self.mask)
+        dout = check_dout(dout, self.mask.shape, self)
         return dout * self.mask
 
     def __repr__(self):
@@ -427,8 +400,8 @@ class Sigmoid:
         ----------
         dout : array shaped like the last ``x``
         """
-        _require_forward(self, self.out)
-        dout = _check_dout(dout, self.out.shape, self)
+        require_forward(self, self.out)
+        dout = check_dout(dout, self.out.shape, self)
         return dout * self.out * (1.0 - self.out)
 
     def __repr__(self):
@@ -462,8 +435,8 @@ class Identity:
         ----------
         dout : array shaped like the last ``x``
         """
-        _require_forward(self, self.shape)
-        return _check_dout(dout, self.shape, self)
+        require_forward(self, self.shape)
+        return check_dout(dout, self.shape, self)
 
     def __repr__(self):
         return "Identity()"
@@ -495,8 +468,8 @@ class Softmax:
         ----------
         dout : (N, K) array
         """
-        _require_forward(self, self.x)
-        dout = _check_dout(dout, self.x.shape, self)
+        require_forward(self, self.x)
+        dout = check_dout(dout, self.x.shape, self)
         return activations.softmax_grad(self.x, dout)
 
     def __repr__(self):
@@ -535,8 +508,8 @@ class Dropout:
         ----------
         dout : array shaped like the last ``x``
         """
-        _require_forward(self, self.shape)
-        dout = _check_dout(dout, self.shape, self)
+        require_forward(self, self.shape)
+        dout = check_dout(dout, self.shape, self)
         return dropout_backward(dout, self.mask)
 
     def __repr__(self):
@@ -606,7 +579,7 @@ class SoftmaxWithLoss:
         -------
         (N, K) array
         """
-        _require_forward(self, self.y)
+        require_forward(self, self.y)
         dout = check_real(dout, "dout")
         batch_size = self.y.shape[0]
         return dout * (self.y - self.t) / batch_size
@@ -667,7 +640,7 @@ class SigmoidWithLoss:
         -------
         (N, K) array
         """
-        _require_forward(self, self.y)
+        require_forward(self, self.y)
         dout = check_real(dout, "dout")
         return dout * (self.y - self.t) / self.y.size
 
@@ -729,7 +702,7 @@ class MeanSquaredErrorLoss:
         -------
         (N, K) array
         """
-        _require_forward(self, self.y)
+        require_forward(self, self.y)
         dout = check_real(dout, "dout")
         batch_size = self.y.shape[0]
         return dout * (self.y - self.t) / batch_size

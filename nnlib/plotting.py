@@ -19,6 +19,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from nnlib._checks import (
+    _describe,
     check_array,
     check_bool,
     check_choice,
@@ -147,7 +148,7 @@ def plot_decision_boundary(
     """
     ax = _check_axes(ax)
     if not callable(score):
-        raise TypeError(f"score must be a function of an (M, 2) array, got {_short(score)}")
+        raise TypeError(f"score must be a function of an (M, 2) array, got {_describe(score)}")
     X = check_array(X, "X", ndim=2, nonempty=True, finite=True)
     t = check_array(t, "t", ndim=(1, 2))
     if t.ndim == 2 and t.shape[1] == 1:
@@ -412,25 +413,25 @@ def _percent(fraction):
 def _check_axes(ax):
     if not isinstance(ax, Axes):
         raise TypeError(
-            f"ax must be a matplotlib Axes (fig, ax = plt.subplots()), got {_short(ax)}"
+            f"ax must be a matplotlib Axes (fig, ax = plt.subplots()), got {_describe(ax)}"
         )
     return ax
 
 
 def _check_text(value, name):
     if value is not None and not isinstance(value, str):
-        raise TypeError(f"{name} must be a string or None, got {_short(value)}")
+        raise TypeError(f"{name} must be a string or None, got {_describe(value)}")
     return value
 
 
 def _check_curves(curves, *, callables=True):
     if not isinstance(curves, dict):
-        raise TypeError(f"curves must be a dict of label -> values, got {_short(curves)}")
+        raise TypeError(f"curves must be a dict of label -> values, got {_describe(curves)}")
     if not curves:
         raise ValueError("curves must hold at least one curve, got an empty dict")
     for label, curve in curves.items():
         if not isinstance(label, str):
-            raise TypeError(f"curves' labels must be strings, got {_short(label)}")
+            raise TypeError(f"curves' labels must be strings, got {_describe(label)}")
         if callable(curve) and not callables:
             raise TypeError(f"curves[{label!r}] must be a sequence of numbers, got a function")
     return curves
@@ -440,13 +441,13 @@ def _check_styles(styles, curves):
     if styles is None:
         return {}
     if not isinstance(styles, dict):
-        raise TypeError(f"styles must be a dict of label -> dict, got {_short(styles)}")
+        raise TypeError(f"styles must be a dict of label -> dict, got {_describe(styles)}")
     for label, style in styles.items():
         if label not in curves:
             raise ValueError(f"styles has a label that is not a curve: {label!r}")
         if not isinstance(style, dict):
             raise TypeError(f"styles[{label!r}] must be a dict of ax.plot keywords, got "
-                            f"{_short(style)}")  # fmt: skip
+                            f"{_describe(style)}")  # fmt: skip
     return styles
 
 
@@ -454,7 +455,7 @@ def _check_limits(limits, name):
     if limits is None:
         return None
     if not isinstance(limits, (tuple, list)) or len(limits) != 2:
-        raise TypeError(f"{name} must be a pair (lower, upper), got {_short(limits)}")
+        raise TypeError(f"{name} must be a pair (lower, upper), got {_describe(limits)}")
     lower = check_real(limits[0], f"{name}[0]")
     upper = check_real(limits[1], f"{name}[1]")
     if not lower < upper:
@@ -473,7 +474,7 @@ def _check_optional_labels(values, name, count):
 
 def _check_image_shape(shape):
     if not isinstance(shape, (tuple, list)) or len(shape) != 2:
-        raise TypeError(f"image_shape must be a pair (height, width), got {_short(shape)}")
+        raise TypeError(f"image_shape must be a pair (height, width), got {_describe(shape)}")
     return tuple(check_int(n, f"image_shape[{i}]", minimum=1) for i, n in enumerate(shape))
 
 
@@ -481,19 +482,12 @@ def _check_class_names(names, size):
     if names is None:
         return [str(k) for k in range(size)]
     if isinstance(names, str) or not isinstance(names, (list, tuple, np.ndarray)):
-        raise TypeError(f"class_names must be a list of {size} strings, got {_short(names)}")
+        raise TypeError(f"class_names must be a list of {size} strings, got {_describe(names)}")
     names = list(names)
     if len(names) != size:
         raise ValueError(f"class_names must name all {size} classes, got {len(names)} names")
     for name in names:
         if not isinstance(name, str):
-            raise TypeError(f"class_names must hold strings, got {_short(name)}")
+            raise TypeError(f"class_names must hold strings, got {_describe(name)}")
     return names
 
-
-def _short(value):
-    """A short description of a value for an error message."""
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    text = repr(value)
-    return text if len(text) <= 60 else f"a {type(value).__name__}"
