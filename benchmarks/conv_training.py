@@ -17,8 +17,9 @@ training step, in one run:
   the book's Adam, written below;
 - (c) PyTorch on the CPU (``torch.nn.Conv2d``, ``MaxPool2d``, ``Linear``, ``torch.optim.Adam``),
   float32, if an interpreter with torch is available (``--torch-python``). It runs **in its own
-  process**, driven through a pipe between the other methods' runs: alternating OpenBLAS and
-  PyTorch work in one process slowed PyTorch about 2x;
+  process** (the ``conv_training`` job of ``torch_process.py``), driven through a pipe between
+  the other methods' runs: alternating OpenBLAS and PyTorch work in one process slowed PyTorch
+  about 2x;
 - (d) the floor: the float32 matrix products an im2col step cannot avoid, and nothing else: the
   convolution's forward product ``col @ W`` and its ``dW`` (no ``dx``: the images need no
   gradient), and the forward, ``dW`` and ``dx`` products of both affine layers.
@@ -39,16 +40,14 @@ Run from the repository root (see benchmarks/README.md):
     python benchmarks/conv_training.py --full --epochs 5
 """
 
-import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
-from harness import argument_parser, describe_machine, pin_blas_threads
+from harness import BookLayeredNet, argument_parser, describe_machine, pin_blas_threads
+from torch_process import TorchProcess, time_rounds, torch_python
 
 TARGET_RATIO = 2.3
 TARGET_SPEEDUP = 5.0
@@ -58,7 +57,6 @@ LEARNING_RATE = 0.001
 SEED = 0
 EVAL_IMAGES = 1000
 LOSS_RTOL = 0.02  # float32 and float64 Adam (and PyTorch's epsilon placement) drift apart a little
-SETTLE_SECONDS = 0.2  # lets the other process's BLAS/OpenMP threads stop spinning before a run
 FILTERS, FILTER_SIZE, HIDDEN, CLASSES = 30, 5, 100, 10
 NNLIB = "(a) nnlib"
 NNLIB_BOOK_CONV = "(a') nnlib, book-form Convolution"
@@ -327,7 +325,7 @@ class BookAdam:
             params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + 1e-7)
 
 
-class BookSimpleConvNet:
+class BookSimpleConvNet(BookLayeredNet):
     """conv - relu - pool - affine - relu - affine - softmax, float64, every layer's dx."""
 
     def __init__(self, params0):
@@ -337,16 +335,8 @@ class BookSimpleConvNet:
                        BookAffine(p["W2"], p["b2"]), BookRelu(), BookAffine(p["W3"], p["b3"])]
         self.last_layer = BookSoftmaxWithLoss()
 
-    def loss(self, x, t):
-        for layer in self.layers:
-            x = layer.forward(x)
-        return self.last_layer.forward(x, t)
-
     def gradient(self, x, t):
-        self.loss(x, t)
-        dout = self.last_layer.backward()
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
+        self.backpropagate(x, t)
         conv1, _, _, affine2, _, affine3 = self.layers
         return {"W1": conv1.dW, "b1": conv1.db, "W2": affine2.dW, "b2": affine2.db,
                 "W3": affine3.dW, "b3": affine3.db}
@@ -398,103 +388,7 @@ def floor_method(params0, batches):
     return run
 
 
-# --------------------------------------------------------------------------- (c) PyTorch
-
-
-def torch_server(data_path, threads):
-    """Run in its own process: answer each ``run`` line on stdin with the seconds it took."""
-    import torch
-
-    if threads:
-        torch.set_num_threads(threads)
-    with np.load(data_path) as data:
-        params0 = {key: data[key] for key in ("W1", "b1", "W2", "b2", "W3", "b3")}
-        xs, ts = data["x"], data["t"]
-    batches = [(torch.from_numpy(x), torch.from_numpy(t)) for x, t in zip(xs, ts, strict=True)]
-    nn = torch.nn
-
-    def train():
-        model = nn.Sequential(nn.Conv2d(1, FILTERS, FILTER_SIZE), nn.ReLU(), nn.MaxPool2d(2, 2),
-                              nn.Flatten(), nn.Linear(FILTERS * 12 * 12, HIDDEN), nn.ReLU(),
-                              nn.Linear(HIDDEN, CLASSES))
-        with torch.no_grad():
-            for index, key in ((0, "1"), (4, "2"), (6, "3")):
-                weight = params0["W" + key]
-                model[index].weight.copy_(torch.from_numpy(weight if index == 0 else weight.T))
-                model[index].bias.copy_(torch.from_numpy(params0["b" + key]))
-        optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, eps=1e-7)
-        loss_function = nn.CrossEntropyLoss()
-        for x, t in batches:
-            optimizer.zero_grad(set_to_none=True)
-            loss_function(model(x), t).backward()
-            optimizer.step()
-        return model
-
-    print(f"ready torch {torch.__version__}, {torch.get_num_threads()} threads", flush=True)
-    for line in sys.stdin:
-        if line.strip() != "run":
-            break
-        start = time.perf_counter()
-        model = train()
-        print(time.perf_counter() - start, flush=True)
-    trained = {"W1": model[0].weight, "b1": model[0].bias, "W2": model[4].weight.T,
-               "b2": model[4].bias, "W3": model[6].weight.T, "b3": model[6].bias}
-    np.savez(data_path.replace(".npz", "_trained.npz"),
-             **{key: value.detach().numpy().copy() for key, value in trained.items()})
-
-
-class TorchProcess:
-    """The PyTorch server in another interpreter, one ``run()`` per timed round."""
-
-    def __init__(self, python, params0, batches, threads, folder):
-        self.data_path = str(Path(folder) / "torch_batches.npz")
-        np.savez(self.data_path, **params0, x=np.stack([x for x, _ in batches]),
-                 t=np.stack([t for _, t in batches]))
-        command = [python, __file__, "--only-torch", self.data_path, "--threads", str(threads)]
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        text=True)
-        self.info = self.process.stdout.readline().strip()
-        if not self.info.startswith("ready"):
-            self.process.kill()
-            raise RuntimeError(f"the PyTorch process did not start ({python})")
-        self.info = self.info.removeprefix("ready ")
-
-    def run(self):
-        self.process.stdin.write("run\n")
-        self.process.stdin.flush()
-        return float(self.process.stdout.readline())
-
-    def finish(self):
-        self.process.stdin.write("quit\n")
-        self.process.stdin.close()
-        self.process.wait()
-        with np.load(self.data_path.replace(".npz", "_trained.npz")) as data:
-            return {key: data[key] for key in data.files}
-
-
-def torch_available(python):
-    check = subprocess.run([python, "-c", "import torch"], capture_output=True)
-    return check.returncode == 0
-
-
 # --------------------------------------------------------------------------- timing and report
-
-
-def time_rounds(methods, torch_process, repeats):
-    """Round-robin: every NumPy method, then (after a pause) one PyTorch run in its process."""
-    times = {name: [] for name in methods}
-    if torch_process is not None:
-        times[TORCH] = []
-    for _ in range(repeats):
-        for name, run in methods.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-        if torch_process is not None:
-            time.sleep(SETTLE_SECONDS)
-            times[TORCH].append(torch_process.run())
-            time.sleep(SETTLE_SECONDS)
-    return times
 
 
 def per_step(seconds):
@@ -519,18 +413,20 @@ def report_steps(args):
         methods[name] = lambda forms=forms: nnlib_steps(params0, batches, forms)
     methods[BOOK] = lambda: book_steps(params0, batches)
     trained = {name: run() for name, run in methods.items() if name != FLOOR}
+    python, note = torch_python(args.torch_python)
     with tempfile.TemporaryDirectory() as folder:
-        torch_process = None
-        if torch_available(args.torch_python):
-            torch_process = TorchProcess(args.torch_python, params0, batches, args.threads,
-                                         folder)
-            print(torch_process.info, f"({args.torch_python})")
+        if python is None:
+            print(note)
+            times = time_rounds(methods, args.repeats)
         else:
-            print(f"PyTorch not importable by {args.torch_python}: (c) skipped "
-                  "(see --torch-python)")
-        times = time_rounds(methods, torch_process, args.repeats)
-        if torch_process is not None:
-            trained[TORCH] = torch_process.finish()
+            arrays = {"x": np.stack([x for x, _ in batches]),
+                      "t": np.stack([t for _, t in batches]),
+                      "learning_rate": LEARNING_RATE, **params0}
+            with TorchProcess(python, "conv_training", arrays, args.threads, folder) as torch_side:
+                print(f"{torch_side.description} ({python})")
+                times = time_rounds(methods, args.repeats, torch_side, TORCH)
+                trained[TORCH] = torch_side.result()
+                torch_side.close()
 
     losses = {name: float64_loss(params, x_eval, t_eval) for name, params in trained.items()}
     initial_loss = float64_loss(params0, x_eval, t_eval)
@@ -599,21 +495,18 @@ def parse_arguments(argv):
     parser = argument_parser(__doc__.split("\n\n")[0], TARGET_RATIO)
     parser.add_argument("--repeats", type=int, default=7,
                         help=f"runs of {STEPS} steps for each method (default: 7)")
-    parser.add_argument("--torch-python", default=sys.executable,
-                        help="a Python interpreter that can import torch (default: this one)")
+    parser.add_argument("--torch-python", metavar="PATH",
+                        help="an interpreter with torch and numpy for the PyTorch row (default: "
+                             "this one, if it has torch; else the row is skipped)")
     parser.add_argument("--full", action="store_true",
                         help="train nnlib's ConvNet on all 60,000 images instead of timing steps")
     parser.add_argument("--epochs", type=int, default=5, help="epochs for --full (default: 5)")
-    parser.add_argument("--only-torch", metavar="DATA", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_arguments(argv)
     pin_blas_threads(args.threads)
-    if args.only_torch:
-        torch_server(args.only_torch, args.threads)
-        return 0
     return report_full(args) if args.full else report_steps(args)
 
 

@@ -87,3 +87,23 @@ def describe_machine():
         f"{platform.machine()}, {os.cpu_count()} CPUs"
         + (f", {' '.join(limits)}" if limits else ", default BLAS threads")
     )
+
+
+class BookLayeredNet:
+    """The book's network of layer objects; a subclass sets ``layers`` and ``last_layer``."""
+
+    layers = ()
+    last_layer = None
+
+    def loss(self, x, t):
+        """Forward through every layer, then the loss layer; returns the loss."""
+        for layer in self.layers:
+            x = layer.forward(x)
+        return self.last_layer.forward(x, t)
+
+    def backpropagate(self, x, t):
+        """Forward and backward passes; each layer keeps its own gradients (``dW``, ``db``)."""
+        self.loss(x, t)
+        dout = self.last_layer.backward()
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)

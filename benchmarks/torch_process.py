@@ -1,4 +1,4 @@
-"""PyTorch's side of ``inference.py`` and ``training.py``, run in a process of its own.
+"""PyTorch's side of ``inference.py``, ``training.py`` and ``conv_training.py``, in its own process.
 
 Alternating OpenBLAS (NumPy) and PyTorch work in one process slowed PyTorch down 1.6-2x on a
 two-core machine, which is where earlier figures showing nnlib ahead of PyTorch came from. So a
@@ -19,7 +19,10 @@ FILE --threads N``. Over the worker's stdin and stdout, one line each:
 Jobs: ``inference`` (the book's 784-50-100-10 sigmoid network on a batch: ``addmm`` and
 ``sigmoid``; result ``predicted``) and ``training`` (SGD steps of a 784-100-10 ReLU network with
 softmax cross-entropy: ``addmm``, ``relu``, ``cross_entropy`` and ``autograd.grad``; result the
-trained ``W1, b1, W2, b2``).
+trained ``W1, b1, W2, b2``) and ``conv_training`` (Adam steps of the book's ConvNet: ``Conv2d``
+30 5x5, ``ReLU``, ``MaxPool2d`` 2x2, ``Linear`` 100, ``ReLU``, ``Linear`` 10,
+``CrossEntropyLoss`` and ``torch.optim.Adam`` with the book's epsilon 1e-7; result the trained
+``W1, b1, W2, b2, W3, b3`` in nnlib's layout).
 """
 
 import argparse
@@ -187,7 +190,44 @@ def training_job(torch, data):
     return run
 
 
-JOBS = {"inference": inference_job, "training": training_job}
+def conv_training_job(torch, data):
+    """Adam steps of the book's ConvNet, one per batch of ``x``; returns the trained parameters.
+
+    ``W1`` is ``(FN, C, FH, FW)``, ``W2`` and ``W3`` are ``(in, out)`` as in nnlib; ``x`` is
+    ``(steps, N, C, H, W)`` and ``t`` is ``(steps, N)``.
+    """
+    nn = torch.nn
+    filters, channels, filter_size, _ = data["W1"].shape
+    pooled, hidden = data["W2"].shape
+    classes = data["W3"].shape[1]
+    learning_rate = float(data["learning_rate"])
+    batches = [(torch.from_numpy(x), torch.from_numpy(t.astype(np.int64)))
+               for x, t in zip(data["x"], data["t"], strict=True)]
+    loss_function = nn.CrossEntropyLoss()
+
+    def run():
+        model = nn.Sequential(nn.Conv2d(channels, filters, filter_size), nn.ReLU(),
+                              nn.MaxPool2d(2, 2), nn.Flatten(), nn.Linear(pooled, hidden),
+                              nn.ReLU(), nn.Linear(hidden, classes))
+        conv, affine1, affine2 = model[0], model[4], model[6]
+        with torch.no_grad():
+            for layer, key in ((conv, "1"), (affine1, "2"), (affine2, "3")):
+                weight = data["W" + key]
+                layer.weight.copy_(torch.from_numpy(weight if layer is conv else weight.T))
+                layer.bias.copy_(torch.from_numpy(data["b" + key]))
+        optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate, eps=1e-7)  # the book's
+        for x, t in batches:
+            optimizer.zero_grad(set_to_none=True)
+            loss_function(model(x), t).backward()
+            optimizer.step()
+        trained = {"W1": conv.weight, "b1": conv.bias, "W2": affine1.weight.T, "b2": affine1.bias,
+                   "W3": affine2.weight.T, "b3": affine2.bias}
+        return {name: value.detach().numpy() for name, value in trained.items()}
+
+    return run
+
+
+JOBS = {"inference": inference_job, "training": training_job, "conv_training": conv_training_job}
 
 
 def serve(job, data_path, threads):

@@ -43,7 +43,7 @@ import sys
 import tempfile
 
 import numpy as np
-from harness import argument_parser, describe_machine, pin_blas_threads
+from harness import BookLayeredNet, argument_parser, describe_machine, pin_blas_threads
 from torch_process import TorchProcess, time_rounds, torch_python
 
 from nnlib import backprop, losses, network
@@ -219,7 +219,7 @@ class SoftmaxWithLoss:
         return dx / batch_size
 
 
-class TwoLayerNet:
+class TwoLayerNet(BookLayeredNet):
     """The book's two-layer network: a list of layers, float64 parameters in a dict."""
 
     def __init__(self, params):
@@ -228,16 +228,8 @@ class TwoLayerNet:
                        Affine(self.params["W2"], self.params["b2"])]
         self.last_layer = SoftmaxWithLoss()
 
-    def loss(self, x, t):
-        for layer in self.layers:
-            x = layer.forward(x)
-        return self.last_layer.forward(x, t)
-
     def gradient(self, x, t):
-        self.loss(x, t)
-        dout = self.last_layer.backward()
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
+        self.backpropagate(x, t)
         first, _, second = self.layers
         return {"W1": first.dW, "b1": first.db, "W2": second.dW, "b2": second.db}
 
