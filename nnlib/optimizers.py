@@ -180,10 +180,10 @@ class Momentum:
             params[key] += self.v[key]
 
     def __repr__(self):
-        return f"Momentum(lr={self.lr}, momentum={self.momentum})"
+        return f"{type(self).__name__}(lr={self.lr}, momentum={self.momentum})"
 
 
-class Nesterov:
+class Nesterov(Momentum):
     """Nesterov's accelerated gradient in the book's form: momentum with a look-ahead correction.
 
     Parameters
@@ -222,21 +222,8 @@ class Nesterov:
         The velocities, keyed like ``params``; None before the first ``update``.
     """
 
-    def __init__(self, lr=0.01, momentum=0.9):
-        self.lr = check_real(lr, "lr", positive=True)
-        self.momentum = check_real(momentum, "momentum", minimum=0.0, below=1.0)
-        self.v = None
-
     def update(self, params, grads):
-        """One step, in place.
-
-        Parameters
-        ----------
-        params : dict of arrays
-            ``W1, b1, ...``; each array is changed in place and keeps its dtype.
-        grads : dict of arrays
-            Same keys and shapes.
-        """
+        """One step, in place: :meth:`Momentum.update` with the look-ahead correction above."""
         check_params_and_grads(params, grads)
         self.v = _state_for(self.v, params, self)
         for key in params:
@@ -244,9 +231,6 @@ class Nesterov:
             self.v[key] -= self.lr * grads[key]
             params[key] += self.momentum * self.momentum * self.v[key]
             params[key] -= (1 + self.momentum) * self.lr * grads[key]
-
-    def __repr__(self):
-        return f"Nesterov(lr={self.lr}, momentum={self.momentum})"
 
 
 class AdaGrad:
