@@ -46,7 +46,15 @@ import tempfile
 import time
 
 import numpy as np
-from harness import BookLayeredNet, argument_parser, describe_machine, pin_blas_threads
+from harness import (
+    BookAffine,
+    BookLayeredNet,
+    BookRelu,
+    BookSoftmaxWithLoss,
+    argument_parser,
+    describe_machine,
+    pin_blas_threads,
+)
 from torch_process import TorchProcess, time_rounds, torch_python
 
 TARGET_RATIO = 2.3
@@ -260,52 +268,7 @@ class BookPooling:
         return book_col2im(dcol, self.x.shape, self.pool_h, self.pool_w, self.stride)
 
 
-class BookRelu:
-    def __init__(self):
-        self.mask = None
 
-    def forward(self, x):
-        self.mask = x <= 0
-        out = x.copy()
-        out[self.mask] = 0
-        return out
-
-    def backward(self, dout):
-        dx = dout.copy()  # the book writes into dout itself
-        dx[self.mask] = 0
-        return dx
-
-
-class BookAffine:
-    def __init__(self, W, b):
-        self.W, self.b = W, b
-        self.x = self.original_x_shape = self.dW = self.db = None
-
-    def forward(self, x):
-        self.original_x_shape = x.shape
-        self.x = x.reshape(x.shape[0], -1)
-        return np.dot(self.x, self.W) + self.b
-
-    def backward(self, dout):
-        self.dW = np.dot(self.x.T, dout)
-        self.db = np.sum(dout, axis=0)
-        return np.dot(dout, self.W.T).reshape(*self.original_x_shape)
-
-
-class BookSoftmaxWithLoss:
-    def __init__(self):
-        self.y = self.t = None
-
-    def forward(self, x, t):
-        shifted = x - x.max(axis=1, keepdims=True)
-        self.y = np.exp(shifted) / np.sum(np.exp(shifted), axis=1, keepdims=True)
-        self.t = t
-        return -np.sum(np.log(self.y[np.arange(len(t)), t] + 1e-7)) / len(t)
-
-    def backward(self):
-        dx = self.y.copy()
-        dx[np.arange(len(self.t)), self.t] -= 1
-        return dx / len(self.t)
 
 
 class BookAdam:

@@ -1,4 +1,5 @@
-"""What the benchmark scripts share: BLAS thread pinning, interleaved timing, the machine line.
+"""What the benchmark scripts share: BLAS thread pinning, interleaved timing, the machine line,
+and the book's float64 layer objects that the book-style rows time.
 
 The scripts import it as a sibling module (``python benchmarks/NAME.py`` puts this folder first on
 the module search path).
@@ -107,3 +108,57 @@ class BookLayeredNet:
         dout = self.last_layer.backward()
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
+
+
+class BookAffine:
+    """The book's ``Affine``: ``x @ W + b``, flattening images to rows; keeps ``x``."""
+
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+        self.x = self.original_x_shape = self.dW = self.db = None
+
+    def forward(self, x):
+        self.original_x_shape = x.shape
+        self.x = x.reshape(x.shape[0], -1)
+        return np.dot(self.x, self.W) + self.b
+
+    def backward(self, dout):
+        self.dW = np.dot(self.x.T, dout)
+        self.db = np.sum(dout, axis=0)
+        return np.dot(dout, self.W.T).reshape(*self.original_x_shape)
+
+
+class BookRelu:
+    """The book's ``Relu``: ``max(x, 0)``; keeps the mask of non-positive inputs."""
+
+    def __init__(self):
+        self.mask = None
+
+    def forward(self, x):
+        self.mask = x <= 0
+        out = x.copy()
+        out[self.mask] = 0
+        return out
+
+    def backward(self, dout):
+        dx = dout.copy()  # the book overwrites dout itself; a copy leaves the caller's array alone
+        dx[self.mask] = 0
+        return dx
+
+
+class BookSoftmaxWithLoss:
+    """The book's softmax with cross-entropy (``+ 1e-7`` in the log); backward ``(y - t) / N``."""
+
+    def __init__(self):
+        self.y = self.t = None
+
+    def forward(self, x, t):
+        shifted = x - x.max(axis=1, keepdims=True)
+        self.y = np.exp(shifted) / np.sum(np.exp(shifted), axis=1, keepdims=True)
+        self.t = t
+        return -np.sum(np.log(self.y[np.arange(len(t)), t] + 1e-7)) / len(t)
+
+    def backward(self):
+        dx = self.y.copy()
+        dx[np.arange(len(self.t)), self.t] -= 1
+        return dx / len(self.t)

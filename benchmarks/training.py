@@ -43,7 +43,15 @@ import sys
 import tempfile
 
 import numpy as np
-from harness import BookLayeredNet, argument_parser, describe_machine, pin_blas_threads
+from harness import (
+    BookAffine,
+    BookLayeredNet,
+    BookRelu,
+    BookSoftmaxWithLoss,
+    argument_parser,
+    describe_machine,
+    pin_blas_threads,
+)
 from torch_process import TorchProcess, time_rounds, torch_python
 
 from nnlib import backprop, losses, network
@@ -156,77 +164,14 @@ def functional_gradients_and_update(params0, batches):
 # --------------------------------------------------------------------------- (c) book style
 
 
-def book_softmax(x):
-    x = x - x.max(axis=1, keepdims=True)
-    return np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)
-
-
-def book_cross_entropy_error(y, t):
-    batch_size = y.shape[0]
-    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size
-
-
-class Affine:
-    """``x @ W + b``; keeps ``x`` for the backward pass."""
-
-    def __init__(self, W, b):
-        self.W, self.b = W, b
-        self.x = self.dW = self.db = None
-
-    def forward(self, x):
-        self.x = x
-        return np.dot(x, self.W) + self.b
-
-    def backward(self, dout):
-        self.dW = np.dot(self.x.T, dout)
-        self.db = np.sum(dout, axis=0)
-        return np.dot(dout, self.W.T)
-
-
-class Relu:
-    """``max(x, 0)``; keeps the mask of non-positive inputs."""
-
-    def __init__(self):
-        self.mask = None
-
-    def forward(self, x):
-        self.mask = x <= 0
-        out = x.copy()
-        out[self.mask] = 0
-        return out
-
-    def backward(self, dout):
-        dx = dout.copy()  # the book overwrites dout itself; a copy leaves the caller's array alone
-        dx[self.mask] = 0
-        return dx
-
-
-class SoftmaxWithLoss:
-    """Softmax and cross-entropy together, so that the backward pass is ``(y - t) / N``."""
-
-    def __init__(self):
-        self.y = self.t = None
-
-    def forward(self, x, t):
-        self.t = t
-        self.y = book_softmax(x)
-        return book_cross_entropy_error(self.y, t)
-
-    def backward(self):
-        batch_size = self.t.shape[0]
-        dx = self.y.copy()
-        dx[np.arange(batch_size), self.t] -= 1
-        return dx / batch_size
-
-
 class TwoLayerNet(BookLayeredNet):
     """The book's two-layer network: a list of layers, float64 parameters in a dict."""
 
     def __init__(self, params):
         self.params = {name: np.array(value, dtype=np.float64) for name, value in params.items()}
-        self.layers = [Affine(self.params["W1"], self.params["b1"]), Relu(),
-                       Affine(self.params["W2"], self.params["b2"])]
-        self.last_layer = SoftmaxWithLoss()
+        self.layers = [BookAffine(self.params["W1"], self.params["b1"]), BookRelu(),
+                       BookAffine(self.params["W2"], self.params["b2"])]
+        self.last_layer = BookSoftmaxWithLoss()
 
     def gradient(self, x, t):
         self.backpropagate(x, t)
